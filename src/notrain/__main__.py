@@ -1,0 +1,3 @@
+from notrain.cli import main
+
+main()
