@@ -2,9 +2,44 @@
 
 from __future__ import annotations
 
+from importlib.metadata import version
+from pathlib import Path
+
 import click
 
+from notrain.cli.inspect import inspect_command
+from notrain.cli.platforms import platforms_command
+from notrain.cli.protect import protect_command
+from notrain.cli.samples import samples_command
 
-@click.group()
-def main() -> None:
-    """notrain: keep AI companies from training on your photos."""
+__all__ = ["main"]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option(
+    "--home",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="NOTRAIN_HOME",
+    help="Data folder for notrain's database (default: your user data folder; env: NOTRAIN_HOME).",
+)
+@click.version_option(version("notrain"), prog_name="notrain")
+def main(home: Path | None) -> None:
+    """notrain: keep AI companies from training on your photos.
+
+    Protect photos before you post them: resized for the platform so it does not
+    resample them again, private metadata removed, a "not for AI training" rights
+    statement written, a visible mark added, and a report of what survives the
+    platform.
+
+    \b
+    Start here:
+      notrain protect ~/Pictures/to-post --for instagram --owner "Your Name" --mark "© Your Name" -o ~/Pictures/protected
+      notrain inspect photo.jpg          what a photo reveals about you
+      notrain platforms                  what each platform does to an upload
+    """
+
+
+main.add_command(protect_command)
+main.add_command(inspect_command)
+main.add_command(platforms_command)
+main.add_command(samples_command)

@@ -1,0 +1,29 @@
+"""The protect pipeline: a plan of steps from options; one file; a batch with resume and a survival report."""
+
+from notrain.protect.batch import plan_jobs, protect_batch
+from notrain.protect.files import check_output_folder, collect_inputs, write_atomic
+from notrain.protect.inspection import Inspection, inspect_photo
+from notrain.protect.options import ProtectOptions, option_help
+from notrain.protect.pipeline import Job, protect_file
+from notrain.protect.report import BatchResult, FileResult, StepReport, Survival
+from notrain.protect.steps import Plan, Step
+
+__all__ = [
+    "BatchResult",
+    "FileResult",
+    "Inspection",
+    "Job",
+    "Plan",
+    "ProtectOptions",
+    "Step",
+    "StepReport",
+    "Survival",
+    "check_output_folder",
+    "collect_inputs",
+    "inspect_photo",
+    "option_help",
+    "plan_jobs",
+    "protect_batch",
+    "protect_file",
+    "write_atomic",
+]

@@ -1,0 +1,39 @@
+# The two commands of the README: `make run` and `make test`. Each creates .venv when missing.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PHOTOS ?=
+FOR ?= instagram
+OUT ?= protected
+ARGS ?=
+PYTEST_ARGS ?=
+
+.PHONY: setup run test bench clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "notrain needs Python 3.11 or newer ($(PYTHON) is older); try: make PYTHON=python3.12 ..."; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+# make run                          protect generated sample photos (into ./protected)
+# make run PHOTOS=~/Pictures/to-post ARGS='--owner "Your Name" --mark "© Your Name"'
+run: $(STAMP)
+ifeq ($(strip $(PHOTOS)),)
+	$(BIN)/notrain samples .notrain-samples
+	$(BIN)/notrain protect .notrain-samples --for $(FOR) -o $(OUT) --owner "Sample Owner" --mark "© Sample Owner" $(ARGS)
+else
+	$(BIN)/notrain protect $(PHOTOS) --for $(FOR) -o $(OUT) $(ARGS)
+endif
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/protect_throughput.py
+
+clean:
+	rm -rf $(VENV) .notrain-samples protected .pytest_cache

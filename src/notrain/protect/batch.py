@@ -1,0 +1,178 @@
+"""Protect many photos: plan the outputs, skip finished work, run in parallel, record each result.
+
+A batch is resumable by construction: every finished output is recorded in the
+database with the hash of its input and of the options. Running the same
+command again skips those (when the output is still there, unchanged) and does
+the rest. Outputs are written atomically, so an interrupted run leaves no
+half-written file behind.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from pathlib import Path
+
+from notrain.errors import InputError
+from notrain.protect.files import InputFile, check_output_folder, collect_inputs, sha256_file
+from notrain.protect.options import ProtectOptions
+from notrain.protect.pipeline import Job, protect_file
+from notrain.protect.report import BatchResult, FileResult
+from notrain.protect.steps import Plan
+from notrain.store import Database, ProtectedImage
+
+__all__ = ["plan_jobs", "protect_batch"]
+
+Callback = Callable[[FileResult], None]
+
+
+def plan_jobs(files: list[InputFile], out_dir: Path, options: ProtectOptions) -> list[Job]:
+    """One job per input, with an output path under ``out_dir`` that keeps subfolders and never collides.
+
+    The suffix is provisional: the pipeline sets it from the output format.
+    """
+    taken: dict[Path, int] = {}
+    jobs = []
+    for file in files:
+        stem = out_dir / file.relative.with_suffix("")
+        key = Path(os.path.normcase(stem))
+        if key in taken:
+            taken[key] += 1
+            stem = stem.with_name(f"{stem.name}-{file.path.suffix.lstrip('.').lower() or taken[key]}")
+        else:
+            taken[key] = 1
+        jobs.append(Job(input=file.path, output=stem.with_suffix(".out"), options=options))
+    return jobs
+
+
+def protect_batch(
+    paths: list[Path],
+    out_dir: Path,
+    options: ProtectOptions,
+    *,
+    db: Database,
+    jobs: int = 1,
+    allow_inside: bool = False,
+    recursive: bool = True,
+    on_start: Callable[[int], None] | None = None,
+    on_result: Callback | None = None,
+) -> BatchResult:
+    """Protect every image in ``paths`` into ``out_dir``.
+
+    ``on_start`` receives the number of files found; ``on_result`` each file's
+    result as it finishes (for progress bars). Bad files fail alone; a Ctrl-C
+    stops the run, keeps what is finished, and a rerun continues from there.
+    """
+    Plan.from_options(options)
+    check_output_folder(out_dir, paths, allow_inside=allow_inside)
+    files, problems = collect_inputs(paths, recursive=recursive, skip=out_dir)
+    results: list[FileResult] = []
+    notify = on_result or (lambda _: None)
+    if on_start:
+        on_start(len(files) + len(problems))
+
+    def finish(result: FileResult) -> None:
+        if result.status == "done":
+            result = _record(db, options, result)
+        results.append(result)
+        notify(result)
+
+    for problem in problems:
+        finish(_failed(problem.path or Path("?"), problem))
+
+    pending: list[Job] = []
+    for job in plan_jobs(files, out_dir, options):
+        try:
+            digest = sha256_file(job.input)
+        except OSError as exc:
+            finish(_failed(job.input, InputError(f"{job.input}: cannot read ({exc.strerror or exc}).", path=job.input)))
+            continue
+        job = Job(input=job.input, output=job.output, options=options, input_sha256=digest)
+        skipped = _already_done(db, job, options.key())
+        if skipped:
+            finish(skipped)
+        else:
+            pending.append(job)
+
+    interrupted = False
+    try:
+        if jobs <= 1 or len(pending) <= 1:
+            for job in pending:
+                finish(protect_file(job))
+        else:
+            _run_parallel(pending, jobs, finish)
+    except KeyboardInterrupt:
+        interrupted = True
+    return BatchResult(results=tuple(results), interrupted=interrupted)
+
+
+def _run_parallel(pending: list[Job], jobs: int, finish: Callback) -> None:
+    """Run jobs in worker processes, at most ``2 * jobs`` queued at once so memory stays flat."""
+    queue = list(reversed(pending))
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        running: dict[Future[FileResult], Job] = {}
+        try:
+            while queue or running:
+                while queue and len(running) < 2 * jobs:
+                    job = queue.pop()
+                    running[pool.submit(protect_file, job)] = job
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    job = running.pop(future)
+                    try:
+                        finish(future.result())
+                    except Exception as exc:  # a worker that died (killed, out of memory)
+                        finish(
+                            FileResult(
+                                input=str(job.input),
+                                status="failed",
+                                error=f"The worker processing this file stopped: {exc!r}.",
+                                hint="Try again with --jobs 1 to see the full error.",
+                            )
+                        )
+        except KeyboardInterrupt:
+            for future in running:
+                future.cancel()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+
+
+def _already_done(db: Database, job: Job, key: str) -> FileResult | None:
+    """A skipped result when an earlier run made this output and it is still there, unchanged."""
+    for record in db.find_done(job.input_sha256 or "", key):
+        output = Path(record.output_path)
+        if output.with_suffix("") != job.output.resolve().with_suffix(""):
+            continue
+        try:
+            if output.is_file() and sha256_file(output) == record.output_sha256:
+                return FileResult.from_dict({**record.report, "status": "skipped", "image_id": record.id})
+        except OSError:
+            continue
+    return None
+
+
+def _record(db: Database, options: ProtectOptions, result: FileResult) -> FileResult:
+    assert result.output and result.input_size and result.output_size and result.output_sha256
+    image_id = db.record(
+        ProtectedImage(
+            input_path=str(Path(result.input).resolve()),
+            input_sha256=result.input_sha256 or "",
+            options_key=options.key(),
+            output_path=str(Path(result.output).resolve()),
+            output_sha256=result.output_sha256,
+            platform=result.platform or options.platform,
+            steps=[{"name": s.name, "summary": s.summary, "params": s.params} for s in result.steps],
+            input_width=result.input_size[0],
+            input_height=result.input_size[1],
+            output_width=result.output_size[0],
+            output_height=result.output_size[1],
+            output_bytes=result.output_bytes or 0,
+            report=result.as_dict(),
+        )
+    )
+    return FileResult.from_dict({**result.as_dict(), "image_id": image_id})
+
+
+def _failed(path: Path, error: InputError) -> FileResult:
+    return FileResult(input=str(path), status="failed", error=error.message, hint=error.hint)

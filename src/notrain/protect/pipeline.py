@@ -1,0 +1,140 @@
+"""Protect one photo: decode, run the plan, encode, write, and check what survives the platform."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+from notrain.errors import NotrainError
+from notrain.imaging import (
+    EXTENSIONS,
+    encode_image,
+    get_platform,
+    open_image,
+    parse_anchor,
+    plan_geometry,
+    probe_image,
+    simulate,
+)
+from notrain.metadata import compose_metadata, diff_metadata, embed_iptc, read_metadata
+from notrain.protect.files import sha256_file, write_atomic
+from notrain.protect.options import ProtectOptions
+from notrain.protect.report import FileResult, StepReport
+from notrain.protect.steps import PlatformCopy, Plan, Work
+
+__all__ = ["Job", "output_format_for", "protect_file"]
+
+
+@dataclass(frozen=True)
+class Job:
+    """One file to protect and where its output goes."""
+
+    input: Path
+    output: Path
+    options: ProtectOptions
+    input_sha256: str | None = None
+
+
+def output_format_for(options: ProtectOptions, *, has_alpha: bool) -> str:
+    """The format to write: the one asked for, or for ``auto`` JPEG unless transparency would be kept."""
+    if options.output_format != "auto":
+        return options.output_format
+    platform = get_platform(options.platform)
+    return "png" if has_alpha and platform.quality_range is None else "jpeg"
+
+
+def protect_file(job: Job) -> FileResult:
+    """Protect ``job.input`` into ``job.output``; every failure becomes a failed result, never an exception."""
+    try:
+        return _protect(job)
+    except NotrainError as exc:
+        return FileResult(input=str(job.input), status="failed", error=exc.message, hint=exc.hint)
+    except MemoryError:
+        return FileResult(
+            input=str(job.input),
+            status="failed",
+            error="Not enough memory to process this image.",
+            hint="Lower --jobs, or lower --max-pixels to skip very large images.",
+        )
+
+
+def _protect(job: Job) -> FileResult:
+    options = job.options
+    platform = get_platform(options.platform)
+    plan = Plan.from_options(options)
+    info = probe_image(job.input, max_pixels=options.max_pixels)
+    geometry = plan_geometry((info.width, info.height), platform, anchor=parse_anchor(options.crop))
+    decoded = open_image(job.input, max_pixels=options.max_pixels, min_size=_decode_floor(geometry))
+    work = Work(
+        path=job.input,
+        options=options,
+        platform=platform,
+        info=info,
+        geometry=geometry,
+        image=decoded.image,
+        before=read_metadata(job.input),
+    )
+    for step in plan.steps:
+        step.apply(work)
+
+    fmt = output_format_for(options, has_alpha=work.image.mode == "RGBA")
+    meta = compose_metadata(job.input, privacy=work.privacy, rights=work.rights)
+    data = encode_image(
+        work.image, fmt, quality=options.quality, subsampling=options.subsampling, exif=meta.exif, xmp=meta.xmp
+    )
+    work.data = embed_iptc(data, fmt, meta.iptc)
+    work.after = read_metadata(work.data)
+    work.diff = diff_metadata(work.before, work.after)
+
+    output = job.output.with_suffix(EXTENSIONS[fmt])
+    _write_output(output, work.data, overwrite=options.overwrite)
+
+    copy = _platform_copy(work)
+    survival = tuple(item for step in plan.steps for item in step.survival(work, copy))
+    return FileResult(
+        input=str(job.input),
+        status="done",
+        output=str(output),
+        platform=platform.name,
+        input_size=(info.width, info.height),
+        output_size=work.image.size,
+        output_bytes=len(work.data),
+        steps=tuple(StepReport(name=s.name, summary=s.summary(work), params=s.params()) for s in plan.steps),
+        removed=tuple(
+            {"key": f.key, "label": f.label, "value": f.value, "category": f.category} for f in work.diff.removed
+        ),
+        survival=survival,
+        platform_quality=copy.quality,
+        input_sha256=job.input_sha256 or sha256_file(job.input),
+        output_sha256=hashlib.sha256(work.data).hexdigest(),
+    )
+
+
+def _decode_floor(geometry) -> tuple[int, int] | None:  # noqa: ANN001 - imaging.Geometry
+    """The smallest decode that still leaves twice the final size inside the crop window."""
+    if not geometry.resized:
+        return None
+    left, top, right, bottom = geometry.crop
+    width, height = geometry.size
+    return (math.ceil(2 * width / (right - left)), math.ceil(2 * height / (bottom - top)))
+
+
+def _write_output(output, data: bytes, *, overwrite: bool) -> None:  # noqa: ANN001 - Path
+    """Write the output; an existing file with exactly these bytes (an interrupted earlier run) is fine."""
+    if not overwrite and output.exists():
+        try:
+            if output.stat().st_size == len(data) and sha256_file(output) == hashlib.sha256(data).hexdigest():
+                return
+        except OSError:
+            pass
+    write_atomic(output, data, overwrite=overwrite)
+
+
+def _platform_copy(work: Work) -> PlatformCopy:
+    """Run the platform simulator at the worst quality of its measured range and decode the result."""
+    quality_range = work.platform.quality_range
+    quality = quality_range[0] if quality_range else None
+    data = simulate(work.data, work.platform, quality=quality) if quality_range else work.data
+    return PlatformCopy(data=data, image=open_image(data).image, metadata=read_metadata(data), quality=quality)

@@ -1,0 +1,277 @@
+"""The steps of a protect plan.
+
+A ``Plan`` is the ordered list of steps a set of options asks for. Each step
+changes the work in progress (``apply``), says afterwards what it did
+(``summary``), and checks on the platform's copy whether its protection
+survived (``survival``). New protections (the invisible watermark, cloaks,
+Content Credentials) plug in as further steps; the pipeline does not change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+
+from notrain.imaging import Geometry, ImageInfo, Platform, prepare
+from notrain.metadata import Field, Metadata, MetadataDiff, PrivacyOptions, Rights
+from notrain.protect.options import ProtectOptions
+from notrain.protect.report import Survival
+from notrain.watermark import MarkResult, VisibleMark, apply_visible_mark, mark_contrast
+
+__all__ = [
+    "MARK_SURVIVAL_RATIO",
+    "PlatformCopy",
+    "Plan",
+    "PrepareStep",
+    "PrivacyStep",
+    "RightsStep",
+    "Step",
+    "VisibleMarkStep",
+    "Work",
+]
+
+MARK_SURVIVAL_RATIO = 0.5
+"""A visible mark survives when the platform's copy keeps at least this share of its contrast."""
+
+
+@dataclass
+class Work:
+    """One image on its way through the plan."""
+
+    path: Path
+    options: ProtectOptions
+    platform: Platform
+    info: ImageInfo
+    geometry: Geometry
+    image: Image.Image
+    before: Metadata
+    privacy: PrivacyOptions = field(default_factory=PrivacyOptions)
+    rights: Rights | None = None
+    unmarked: Image.Image | None = None
+    mark: MarkResult | None = None
+    data: bytes = b""
+    after: Metadata | None = None
+    diff: MetadataDiff | None = None
+
+
+@dataclass(frozen=True)
+class PlatformCopy:
+    """The output as the platform would serve it (from ``imaging.simulate``)."""
+
+    data: bytes
+    image: Image.Image
+    metadata: Metadata
+    quality: int | None
+
+
+class Step:
+    """A step of the plan. Subclasses set ``name`` and override what they need."""
+
+    name = "step"
+
+    def params(self) -> dict[str, Any]:
+        return {}
+
+    def apply(self, work: Work) -> None:
+        """Change the work in progress (pixels, or metadata decisions taken at encode time)."""
+
+    def summary(self, work: Work) -> str:
+        """What the step did to this image, in plain words (called after encoding)."""
+        return ""
+
+    def survival(self, work: Work, copy: PlatformCopy) -> list[Survival]:
+        """Which of this step's protections are still there in the platform's copy."""
+        return []
+
+
+class PrepareStep(Step):
+    name = "prepare"
+
+    def params(self) -> dict[str, Any]:
+        return {}
+
+    def apply(self, work: Work) -> None:
+        work.image = prepare(work.image, work.geometry)
+
+    def summary(self, work: Work) -> str:
+        (w0, h0), (w1, h1) = (work.info.width, work.info.height), work.image.size
+        if work.geometry.cropped:
+            return f"cropped and resized from {w0}x{h0} to {w1}x{h1} for {work.platform.label}"
+        if work.geometry.resized:
+            return f"resized from {w0}x{h0} to {w1}x{h1} for {work.platform.label}"
+        return f"kept at {w1}x{h1}: {work.platform.label} takes this size as it is"
+
+    def survival(self, work: Work, copy: PlatformCopy) -> list[Survival]:
+        if copy.image.size == work.image.size:
+            detail = f"{work.platform.label} keeps {copy.image.width}x{copy.image.height}: no second resample"
+        else:
+            detail = (
+                f"{work.platform.label} resamples {work.image.width}x{work.image.height} "
+                f"to {copy.image.width}x{copy.image.height}"
+            )
+        return [Survival(protection="Size", survives=copy.image.size == work.image.size, detail=detail)]
+
+
+@dataclass
+class PrivacyStep(Step):
+    keep_location: bool = False
+    keep_camera: bool = False
+    name = "strip"
+
+    def params(self) -> dict[str, Any]:
+        return {"keep_location": self.keep_location, "keep_camera": self.keep_camera}
+
+    def apply(self, work: Work) -> None:
+        work.privacy = PrivacyOptions(keep_location=self.keep_location, keep_camera=self.keep_camera)
+
+    def summary(self, work: Work) -> str:
+        assert work.diff is not None
+        return work.diff.removed_summary()
+
+
+@dataclass
+class VisibleMarkStep(Step):
+    mark: VisibleMark
+    name = "visible-mark"
+
+    def params(self) -> dict[str, Any]:
+        return {
+            "text": self.mark.text,
+            "logo": str(self.mark.logo) if self.mark.logo else None,
+            "position": self.mark.position,
+            "opacity": self.mark.opacity,
+            "scale": self.mark.scale,
+            "color": self.mark.color,
+        }
+
+    def apply(self, work: Work) -> None:
+        work.unmarked = work.image
+        work.mark = apply_visible_mark(work.image, self.mark)
+        work.image = work.mark.image
+
+    def summary(self, work: Work) -> str:
+        what = f"'{self.mark.text}'" if self.mark.text else f"logo {Path(self.mark.logo or '').name}"
+        return f"visible mark {what}, {self.mark.position}, {round(self.mark.opacity * 100)}% opacity"
+
+    def survival(self, work: Work, copy: PlatformCopy) -> list[Survival]:
+        assert work.mark is not None and work.unmarked is not None
+        before = mark_contrast(work.mark.image, work.unmarked, work.mark.mask)
+        after = mark_contrast(copy.image, work.unmarked, work.mark.mask)
+        ratio = after / before if before > 0 else 0.0
+        survives = ratio >= MARK_SURVIVAL_RATIO
+        verdict = "stays visible" if survives else "is mostly lost"
+        return [
+            Survival(
+                protection="Visible mark",
+                survives=survives,
+                detail=f"{verdict}: {min(ratio, 1.0):.0%} of its contrast is left",
+            )
+        ]
+
+
+_FAMILIES = {
+    "Exif": ("EXIF rights", "exif_kept"),
+    "Iptc": ("IPTC rights", "iim_kept"),
+    "Xmp": ("XMP rights and 'not for AI training' statement", "xmp_kept"),
+}
+
+
+@dataclass
+class RightsStep(Step):
+    rights: Rights
+    name = "rights"
+
+    def params(self) -> dict[str, Any]:
+        return {k: v for k, v in self.rights.__dict__.items() if v is not None}
+
+    def apply(self, work: Work) -> None:
+        work.rights = self.rights
+
+    def written(self, work: Work) -> list[Field]:
+        """The rights fields in the output: after the privacy strip, every rights or owner field is ours."""
+        assert work.after is not None
+        return [f for f in work.after.fields if f.category in ("rights", "owner") and not f.structural]
+
+    def summary(self, work: Work) -> str:
+        written = self.written(work)
+        data_mining = work.after.get("Xmp.plus.DataMining") if work.after else None
+        statement = f"; {data_mining.value.rsplit('/', 1)[-1]}" if data_mining else ""
+        return f"rights written: {len(written)} fields in {', '.join(_families(written))}{statement}"
+
+    def survival(self, work: Work, copy: PlatformCopy) -> list[Survival]:
+        results = []
+        for family, (label, fact_key) in _FAMILIES.items():
+            fields = [f for f in self.written(work) if f.key.startswith(family + ".")]
+            if not fields:
+                continue
+            kept = [f for f in fields if (c := copy.metadata.get(f.key)) is not None and c.value == f.value]
+            names = ", ".join(f.key.rsplit(".", 1)[-1] for f in fields)
+            if len(kept) == len(fields):
+                detail = f"{work.platform.label} keeps {names}"
+            elif kept:
+                lost = ", ".join(f.key.rsplit(".", 1)[-1] for f in fields if f not in kept)
+                detail = f"{work.platform.label} keeps {len(kept)} of {len(fields)} fields; removes {lost}"
+            else:
+                detail = _fact_text(work.platform, fact_key) or f"{work.platform.label} removes {names}"
+            results.append(Survival(protection=label, survives=len(kept) == len(fields), detail=detail))
+        return results
+
+
+def _families(fields: list[Field]) -> list[str]:
+    present = {f.key.partition(".")[0] for f in fields}
+    return [family.upper() for family in _FAMILIES if family in present]
+
+
+def _fact_text(platform: Platform, key: str) -> str | None:
+    try:
+        return platform.fact(key).text
+    except KeyError:
+        return None
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The ordered steps for a set of options."""
+
+    steps: tuple[Step, ...]
+
+    @classmethod
+    def from_options(cls, options: ProtectOptions) -> Plan:
+        steps: list[Step] = [PrepareStep(), PrivacyStep(keep_location=options.keep_location, keep_camera=options.keep_camera)]
+        if options.mark or options.mark_logo:
+            steps.append(
+                VisibleMarkStep(
+                    VisibleMark(
+                        text=options.mark,
+                        logo=options.mark_logo,
+                        position=options.mark_position,  # type: ignore[arg-type]
+                        opacity=options.mark_opacity,
+                        scale=options.mark_size,
+                        color=options.mark_color,
+                        font=options.mark_font,
+                    )
+                )
+            )
+        if options.rights:
+            steps.append(
+                RightsStep(
+                    Rights(
+                        owner=options.owner,
+                        contact=options.contact,
+                        copyright=options.copyright,
+                        web_statement=options.web_statement,
+                        usage_terms=options.usage_terms,
+                        data_mining=options.data_mining,
+                        **({"other_constraints": options.other_constraints} if options.other_constraints else {}),
+                        tdm_policy=options.tdm_policy,
+                    )
+                )
+            )
+        return cls(tuple(steps))
+
+    @property
+    def names(self) -> list[str]:
+        return [step.name for step in self.steps]

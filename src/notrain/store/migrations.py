@@ -1,0 +1,35 @@
+"""The database schema, as an append-only list of migrations.
+
+Each entry moves the schema one version forward; ``PRAGMA user_version`` records
+how many have been applied. Never edit a released migration: add a new one.
+"""
+
+from __future__ import annotations
+
+__all__ = ["MIGRATIONS"]
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: the registry of protected images.
+    """
+    CREATE TABLE protected_image (
+        id INTEGER PRIMARY KEY,
+        input_path TEXT NOT NULL,
+        input_sha256 TEXT NOT NULL,
+        options_key TEXT NOT NULL,
+        output_path TEXT NOT NULL,
+        output_sha256 TEXT NOT NULL,
+        platform TEXT NOT NULL,
+        steps TEXT NOT NULL,
+        input_width INTEGER NOT NULL,
+        input_height INTEGER NOT NULL,
+        output_width INTEGER NOT NULL,
+        output_height INTEGER NOT NULL,
+        output_bytes INTEGER NOT NULL,
+        report TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX protected_image_input ON protected_image (input_sha256, options_key);
+    CREATE INDEX protected_image_output ON protected_image (output_sha256);
+    CREATE INDEX protected_image_output_path ON protected_image (output_path);
+    """,
+)
