@@ -15,8 +15,8 @@ from notrain.imaging import get_platform, open_image, plan_geometry, prepare, si
 from notrain.metadata.iptc import encode_iim, insert_jpeg_app13
 from notrain.samples import make_photo, sample_exif, sample_jpeg
 
-COPYRIGHT = "(c) 2026 Alex Example"
-NOTICE = b"(c) 2026 Alex Example, all rights reserved"
+COPYRIGHT = "© 2026 Alex Example"
+NOTICE = "© 2026 Alex Example, all rights reserved".encode()
 XMP = (
     b'<?xpacket begin="\xef\xbb\xbf" id="W5M0MpCehiHzreSzNTczkc9d"?>'
     b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
@@ -29,7 +29,7 @@ XMP = (
 def rights_upload(width: int, height: int) -> bytes:
     """A camera JPEG carrying GPS, rights in EXIF and IIM, and an XMP data-mining statement."""
     exif = sample_exif()
-    exif[0x8298] = COPYRIGHT
+    exif[0x8298] = COPYRIGHT.encode()  # UTF-8, as phones and editors write it
     buffer = io.BytesIO()
     make_photo(width, height, seed=5).save(buffer, "JPEG", quality=92, exif=exif.tobytes(), xmp=XMP)
     iim = encode_iim(

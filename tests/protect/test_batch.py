@@ -69,8 +69,8 @@ def test_protect_for_instagram_end_to_end(photos, tmp_path, db):
     survival = {s.protection: s.survives for s in report.survival}
     assert survival["Visible mark"] is True
     assert survival["Size"] is True
-    data_mining = [name for name in survival if "DataMining" in name]
-    assert data_mining and survival[data_mining[0]] is False, "Instagram removes all XMP"
+    assert survival["XMP rights and 'not for AI training' statement"] is False, "Instagram removes all XMP"
+    assert survival["EXIF rights"] is False and survival["IPTC rights"] is False
 
 
 def test_facebook_keeps_the_exif_copyright_but_not_xmp(photos, tmp_path, db):
@@ -78,8 +78,8 @@ def test_facebook_keeps_the_exif_copyright_but_not_xmp(photos, tmp_path, db):
     (report,) = result.results
     assert report.output_size == (1600, 1200)
     survival = {s.protection: s.survives for s in report.survival}
-    assert any(v for k, v in survival.items() if "EXIF Copyright" in k)
-    assert not any(v for k, v in survival.items() if k.endswith("(XMP plus:DataMining)"))
+    assert survival["EXIF rights"] is True, "Facebook keeps EXIF Artist and Copyright"
+    assert survival["XMP rights and 'not for AI training' statement"] is False
 
 
 def test_rerun_skips_finished_work(photos, tmp_path, db):

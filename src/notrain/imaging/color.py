@@ -84,6 +84,8 @@ def to_srgb(image: Image.Image, icc: bytes | None) -> Image.Image:
     to the nearest sRGB colour, and a print profile's paper-grey black maps to
     sRGB black instead of a washed-out grey.
     """
+    if icc == SRGB_PROFILE and image.mode in ("RGB", "RGBA"):
+        return image
     space = _profile_space(icc)
     if image.mode == "L" and space == "RGB":
         image = image.convert("RGB")

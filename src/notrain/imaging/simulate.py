@@ -66,8 +66,18 @@ def _kept_exif(data: bytes, platform: Platform) -> bytes | None:
     kept = Image.Exif()
     for tag, value in source.items():
         if tag in platform.exif_kept:
-            kept[tag] = value
+            kept[tag] = _raw(value)
     return kept.tobytes() if len(kept) else None
+
+
+def _raw(value: object) -> object:
+    """Pillow reads EXIF text as Latin-1; giving back those bytes keeps UTF-8 text such as "©" intact."""
+    if isinstance(value, str):
+        try:
+            return value.encode("latin-1")
+        except UnicodeEncodeError:
+            return value
+    return value
 
 
 def _kept_iim(data: bytes, platform: Platform) -> list[tuple[int, int, bytes]]:

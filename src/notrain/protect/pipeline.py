@@ -7,9 +7,12 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
+from PIL import Image
+
 from notrain.errors import NotrainError
 from notrain.imaging import (
     EXTENSIONS,
+    Geometry,
     encode_image,
     get_platform,
     open_image,
@@ -65,6 +68,7 @@ def _protect(job: Job) -> FileResult:
     platform = get_platform(options.platform)
     plan = Plan.from_options(options)
     info = probe_image(job.input, max_pixels=options.max_pixels)
+    _let_max_pixels_decide(options.max_pixels)
     geometry = plan_geometry((info.width, info.height), platform, anchor=parse_anchor(options.crop))
     decoded = open_image(job.input, max_pixels=options.max_pixels, min_size=_decode_floor(geometry))
     work = Work(
@@ -112,13 +116,25 @@ def _protect(job: Job) -> FileResult:
     )
 
 
-def _decode_floor(geometry) -> tuple[int, int] | None:  # noqa: ANN001 - imaging.Geometry
-    """The smallest decode that still leaves twice the final size inside the crop window."""
+def _let_max_pixels_decide(max_pixels: int) -> None:
+    """Make Pillow's process-wide bomb guard no stricter than --max-pixels, which probe_image has
+    already enforced from the header; otherwise Pillow would refuse images the user allowed."""
+    if Image.MAX_IMAGE_PIXELS is not None and Image.MAX_IMAGE_PIXELS < max_pixels:
+        Image.MAX_IMAGE_PIXELS = max_pixels
+
+
+DECODE_MARGIN = 1.25
+"""A reduced JPEG decode keeps at least this multiple of the final size, so the Lanczos resize that
+follows still has real detail to work from (the DCT-domain reduction itself is a clean downsample)."""
+
+
+def _decode_floor(geometry: Geometry) -> tuple[int, int] | None:
+    """The smallest decode that still leaves DECODE_MARGIN times the final size inside the crop window."""
     if not geometry.resized:
         return None
     left, top, right, bottom = geometry.crop
     width, height = geometry.size
-    return (math.ceil(2 * width / (right - left)), math.ceil(2 * height / (bottom - top)))
+    return (math.ceil(DECODE_MARGIN * width / (right - left)), math.ceil(DECODE_MARGIN * height / (bottom - top)))
 
 
 def _write_output(output, data: bytes, *, overwrite: bool) -> None:  # noqa: ANN001 - Path
