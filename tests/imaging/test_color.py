@@ -117,3 +117,16 @@ def test_transforms_are_cached_per_profile_and_mode() -> None:
     to_srgb(Image.fromarray(COLOURS).convert("RGBA"), profile)
     info = color_module._transform.cache_info()
     assert (info.misses, info.hits) == (2, 2)
+
+
+def test_srgb_profile_is_the_same_in_every_process():
+    import subprocess
+    import sys
+
+    code = "import sys; from notrain.imaging.color import SRGB_PROFILE as p; sys.stdout.write(p.hex())"
+    first = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    import time
+
+    time.sleep(1.1)
+    second = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert first == second

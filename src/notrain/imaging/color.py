@@ -17,8 +17,17 @@ __all__ = ["SRGB_PROFILE", "profile_name", "to_srgb"]
 
 _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 
-SRGB_PROFILE: bytes = _SRGB.tobytes()
-"""An sRGB ICC profile (LittleCMS's built-in, about 600 bytes) to embed in outputs."""
+
+def _without_timestamp(icc: bytes) -> bytes:
+    """The profile with its creation date (header bytes 24-35) fixed, so every process writes the same
+    bytes and a protected output is reproducible (resume relies on that). LittleCMS leaves the
+    profile ID (bytes 84-99, an MD5 that would cover the date) empty."""
+    assert icc[84:100] == bytes(16), "a profile ID would need recomputing"
+    return icc[:24] + bytes(12) + icc[36:]
+
+
+SRGB_PROFILE: bytes = _without_timestamp(_SRGB.tobytes())
+"""An sRGB ICC profile (LittleCMS's built-in, about 600 bytes) to embed in outputs; identical in every process."""
 
 _INTENT = ImageCms.Intent.RELATIVE_COLORIMETRIC
 _FLAGS = ImageCms.Flags.BLACKPOINTCOMPENSATION

@@ -10,6 +10,7 @@ half-written file behind.
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from pathlib import Path
@@ -108,34 +109,48 @@ def protect_batch(
 
 
 def _run_parallel(pending: list[Job], jobs: int, finish: Callback) -> None:
-    """Run jobs in worker processes, at most ``2 * jobs`` queued at once so memory stays flat."""
+    """Run jobs in worker processes, at most ``2 * jobs`` queued at once so memory stays flat.
+
+    Workers ignore Ctrl-C: on the first one, queued jobs are cancelled and the
+    photos already being processed are finished and recorded, so nothing done
+    is lost; a second Ctrl-C stops at once.
+    """
     queue = list(reversed(pending))
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        running: dict[Future[FileResult], Job] = {}
+    running: dict[Future[FileResult], Job] = {}
+
+    def collect(futures: set[Future[FileResult]]) -> None:
+        for future in futures:
+            job = running.pop(future)
+            try:
+                finish(future.result())
+            except Exception as exc:  # a worker that died (killed, out of memory)
+                finish(
+                    FileResult(
+                        input=str(job.input),
+                        status="failed",
+                        error=f"The worker processing this file stopped: {exc!r}.",
+                        hint="Try again with --jobs 1 to see the full error.",
+                    )
+                )
+
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_interrupts) as pool:
         try:
             while queue or running:
                 while queue and len(running) < 2 * jobs:
                     job = queue.pop()
                     running[pool.submit(protect_file, job)] = job
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
-                for future in done:
-                    job = running.pop(future)
-                    try:
-                        finish(future.result())
-                    except Exception as exc:  # a worker that died (killed, out of memory)
-                        finish(
-                            FileResult(
-                                input=str(job.input),
-                                status="failed",
-                                error=f"The worker processing this file stopped: {exc!r}.",
-                                hint="Try again with --jobs 1 to see the full error.",
-                            )
-                        )
+                collect(done)
         except KeyboardInterrupt:
-            for future in running:
-                future.cancel()
-            pool.shutdown(wait=False, cancel_futures=True)
+            for future in list(running):
+                if future.cancel():
+                    running.pop(future)
+            collect(wait(running)[0])
             raise
+
+
+def _ignore_interrupts() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _already_done(db: Database, job: Job, key: str) -> FileResult | None:
