@@ -107,7 +107,7 @@ def _protect(job: Job) -> FileResult:
         output_bytes=len(work.data),
         steps=tuple(StepReport(name=s.name, summary=s.summary(work), params=s.params()) for s in plan.steps),
         removed=tuple(
-            {"key": f.key, "label": f.label, "value": f.value, "category": f.category} for f in work.diff.removed
+            {"key": f.key, "label": f.label, "value": f.value, "category": f.category} for f in work.diff.private_removed
         ),
         survival=survival,
         platform_quality=copy.quality,
