@@ -12,3 +12,13 @@ def notrain_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     home = tmp_path_factory.mktemp("notrain-home")
     monkeypatch.setenv("NOTRAIN_HOME", str(home))
     return home
+
+
+@pytest.fixture(autouse=True)
+def pillow_pixel_limit():
+    """The protect pipeline relaxes Pillow's process-wide bomb limit to --max-pixels; restore it per test."""
+    from PIL import Image
+
+    saved = Image.MAX_IMAGE_PIXELS
+    yield
+    Image.MAX_IMAGE_PIXELS = saved

@@ -109,3 +109,9 @@ def test_python_dash_m_works():
 
     result = subprocess.run([sys.executable, "-m", "notrain", "--help"], capture_output=True, text=True, check=True)
     assert "protect" in result.stdout
+
+
+def test_an_empty_folder_says_no_photos_were_found(runner, tmp_path):
+    (tmp_path / "empty").mkdir()
+    result = runner.invoke(main, ["protect", str(tmp_path / "empty"), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1 and "No photos found" in result.output

@@ -17,6 +17,7 @@ from notrain.cli._common import EXIT_FAILED, EXIT_INTERRUPTED, console, err_cons
 from notrain.imaging import load_platforms
 from notrain.metadata import DATA_MINING_VALUES
 from notrain.protect import BatchResult, FileResult, ProtectOptions, protect_batch
+from notrain.protect.files import IMAGE_SUFFIXES
 from notrain.protect.options import FORMAT_CHOICES, SUBSAMPLING_CHOICES
 from notrain.watermark import POSITIONS
 
@@ -122,6 +123,12 @@ def protect_command(
             list(paths), output, options, db=db, jobs=jobs, allow_inside=allow_inside, recursive=recursive,
             on_start=started, on_result=finished,
         )
+    if not batch.results:
+        err_console.print(
+            f"[yellow]No photos found[/] in {', '.join(str(p) for p in paths)} "
+            f"(looked for {', '.join(sorted(IMAGE_SUFFIXES))})."
+        )
+        sys.exit(EXIT_FAILED)
     if as_json:
         click.echo(json.dumps(_as_json(batch), ensure_ascii=False, indent=2))
     else:
