@@ -166,7 +166,7 @@ def _sample_iim(camera: SampleCamera) -> bytes:
         [
             (2, 80, camera.owner.encode()),
             (2, 90, b"Berlin"),
-            (2, 92, "Pariser Platz".encode()),
+            (2, 92, b"Pariser Platz"),
             (2, 95, b"Berlin"),
             (2, 101, b"Germany"),
             (2, 120, b"Family day out"),

@@ -8,13 +8,13 @@ import numpy as np
 import pillow_heif
 import pyexiv2
 import pytest
-from PIL import Image
-
 from imaging.imaging_synth import P3_PRIMARIES, display_p3, expected_srgb, srgb_decode
+from PIL import Image
+from support import SHARED, requires_shared
+
 from notrain.protect import ProtectOptions, protect_batch
 from notrain.samples import sample_exif
 from notrain.store import Database
-from support import SHARED, requires_shared
 
 P3_COLOUR = np.array([[200, 60, 60]], dtype=np.uint8)
 

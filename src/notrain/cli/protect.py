@@ -13,7 +13,14 @@ import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from notrain.cli._common import EXIT_FAILED, EXIT_INTERRUPTED, console, err_console, handle_errors, open_db
+from notrain.cli._common import (
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    console,
+    err_console,
+    handle_errors,
+    open_db,
+)
 from notrain.imaging import load_platforms
 from notrain.metadata import DATA_MINING_VALUES
 from notrain.protect import BatchResult, FileResult, ProtectOptions, protect_batch

@@ -19,10 +19,10 @@ from notrain.errors import InputError, OptionError, OutputError, OutputExistsErr
 
 __all__ = [
     "IMAGE_SUFFIXES",
-    "InputFile",
     "TEMP_MARK",
-    "collect_inputs",
+    "InputFile",
     "check_output_folder",
+    "collect_inputs",
     "sha256_file",
     "write_atomic",
 ]

@@ -25,7 +25,7 @@ from notrain.metadata import compose_metadata, diff_metadata, embed_iptc, read_m
 from notrain.protect.files import sha256_file, write_atomic
 from notrain.protect.options import ProtectOptions
 from notrain.protect.report import FileResult, StepReport
-from notrain.protect.steps import PlatformCopy, Plan, Work
+from notrain.protect.steps import Plan, PlatformCopy, Work
 
 __all__ = ["Job", "output_format_for", "protect_file"]
 
@@ -137,7 +137,7 @@ def _decode_floor(geometry: Geometry) -> tuple[int, int] | None:
     return (math.ceil(DECODE_MARGIN * width / (right - left)), math.ceil(DECODE_MARGIN * height / (bottom - top)))
 
 
-def _write_output(output, data: bytes, *, overwrite: bool) -> None:  # noqa: ANN001 - Path
+def _write_output(output, data: bytes, *, overwrite: bool) -> None:
     """Write the output; an existing file with exactly these bytes (an interrupted earlier run) is fine."""
     if not overwrite and output.exists():
         try:

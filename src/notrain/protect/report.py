@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-__all__ = ["BatchResult", "FileResult", "StepReport", "Survival", "Status"]
+__all__ = ["BatchResult", "FileResult", "Status", "StepReport", "Survival"]
 
 Status = Literal["done", "skipped", "failed"]
 

@@ -23,8 +23,8 @@ from notrain.watermark import MarkResult, VisibleMark, apply_visible_mark, mark_
 
 __all__ = [
     "MARK_SURVIVAL_RATIO",
-    "PlatformCopy",
     "Plan",
+    "PlatformCopy",
     "PrepareStep",
     "PrivacyStep",
     "RightsStep",
@@ -87,11 +87,14 @@ class Step:
         return []
 
 
+@dataclass
 class PrepareStep(Step):
+    platform: str
+    crop: str
     name = "prepare"
 
     def params(self) -> dict[str, Any]:
-        return {}
+        return {"platform": self.platform, "crop": self.crop}
 
     def apply(self, work: Work) -> None:
         work.image = prepare(work.image, work.geometry)
@@ -240,7 +243,9 @@ class Plan:
 
     @classmethod
     def from_options(cls, options: ProtectOptions) -> Plan:
-        steps: list[Step] = [PrepareStep(), PrivacyStep(keep_location=options.keep_location, keep_camera=options.keep_camera)]
+        steps: list[Step] = [
+            PrepareStep(platform=options.platform, crop=options.crop),
+            PrivacyStep(keep_location=options.keep_location, keep_camera=options.keep_camera)]
         if options.mark or options.mark_logo:
             steps.append(
                 VisibleMarkStep(
