@@ -33,9 +33,9 @@ def test_ctrl_c_then_rerun_finishes_the_batch(tmp_path, jobs):
     while time.monotonic() < deadline and not (out.is_dir() and any(p.suffix == ".jpg" for p in out.iterdir())):
         time.sleep(0.05)
     os.killpg(process.pid, signal.SIGINT)
-    process.communicate(timeout=60)
+    stdout, stderr = process.communicate(timeout=60)
     first_outputs = {p.name for p in out.iterdir() if p.suffix == ".jpg"}
-    assert process.returncode in (130, 0), process.returncode
+    assert process.returncode in (130, 0), (process.returncode, stderr.decode()[-2000:], stdout.decode()[-1500:])
     assert not [p for p in out.iterdir() if TEMP_MARK in p.name], "no half-written files are left behind"
 
     rerun = subprocess.run(command, capture_output=True, text=True, timeout=120)

@@ -130,7 +130,7 @@ def protect_command(
             list(paths), output, options, db=db, jobs=jobs, allow_inside=allow_inside, recursive=recursive,
             on_start=started, on_result=finished,
         )
-    if not batch.results:
+    if not batch.results and not batch.interrupted:
         err_console.print(
             f"[yellow]No photos found[/] in {', '.join(str(p) for p in paths)} "
             f"(looked for {', '.join(sorted(IMAGE_SUFFIXES))})."
