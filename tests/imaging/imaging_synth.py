@@ -342,3 +342,14 @@ def as_png(array: np.ndarray, **params) -> bytes:
     buffer = io.BytesIO()
     Image.fromarray(array).save(buffer, "PNG", **params)
     return buffer.getvalue()
+
+
+# --- A minimal XMP packet with the IPTC data-mining statement --------------------------------------
+
+DATA_MINING_XMP = (
+    b'<?xpacket begin="\xef\xbb\xbf" id="W5M0MpCehiHzreSzNTczkc9d"?>'
+    b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+    b'<rdf:Description rdf:about="" xmlns:plus="http://ns.useplus.org/ldf/xmp/1.0/" '
+    b'plus:DataMining="http://ns.useplus.org/ldf/vocab/DMI-PROHIBITED-AIMLTRAINING"/>'
+    b'</rdf:RDF></x:xmpmeta><?xpacket end="w"?>'
+)

@@ -7,6 +7,7 @@ import io
 import numpy as np
 import pyexiv2
 import pytest
+from imaging_synth import DATA_MINING_XMP as XMP
 from imaging_synth import display_p3, estimate_quality, jpeg_sampling
 from PIL import Image, ImageCms, JpegImagePlugin
 
@@ -16,13 +17,6 @@ from notrain.samples import make_photo
 
 PHOTO = make_photo(96, 64, seed=11)
 
-XMP = (
-    b'<?xpacket begin="\xef\xbb\xbf" id="W5M0MpCehiHzreSzNTczkc9d"?>'
-    b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
-    b'<rdf:Description rdf:about="" xmlns:plus="http://ns.useplus.org/ldf/xmp/1.0/" '
-    b'plus:DataMining="http://ns.useplus.org/ldf/vocab/DMI-PROHIBITED-AIMLTRAINING"/>'
-    b'</rdf:RDF></x:xmpmeta><?xpacket end="w"?>'
-)
 
 
 def rights_exif() -> bytes:

@@ -8,6 +8,7 @@ import random
 import numpy as np
 import pyexiv2
 import pytest
+from imaging_synth import DATA_MINING_XMP as XMP
 from imaging_synth import estimate_quality, jpeg_sampling
 from PIL import Image, IptcImagePlugin
 
@@ -17,13 +18,6 @@ from notrain.samples import make_photo, sample_exif, sample_jpeg
 
 COPYRIGHT = "© 2026 Alex Example"
 NOTICE = "© 2026 Alex Example, all rights reserved".encode()
-XMP = (
-    b'<?xpacket begin="\xef\xbb\xbf" id="W5M0MpCehiHzreSzNTczkc9d"?>'
-    b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
-    b'<rdf:Description rdf:about="" xmlns:plus="http://ns.useplus.org/ldf/xmp/1.0/" '
-    b'plus:DataMining="http://ns.useplus.org/ldf/vocab/DMI-PROHIBITED-AIMLTRAINING"/>'
-    b'</rdf:RDF></x:xmpmeta><?xpacket end="w"?>'
-)
 
 
 def rights_upload(width: int, height: int) -> bytes:

@@ -3,7 +3,7 @@
 from notrain.protect.batch import plan_jobs, protect_batch
 from notrain.protect.files import check_output_folder, collect_inputs, write_atomic
 from notrain.protect.inspection import Inspection, inspect_photo
-from notrain.protect.options import ProtectOptions, option_help
+from notrain.protect.options import ProtectOptions
 from notrain.protect.pipeline import Job, protect_file
 from notrain.protect.report import BatchResult, FileResult, StepReport, Survival
 from notrain.protect.steps import Plan, Step
@@ -21,7 +21,6 @@ __all__ = [
     "check_output_folder",
     "collect_inputs",
     "inspect_photo",
-    "option_help",
     "plan_jobs",
     "protect_batch",
     "protect_file",

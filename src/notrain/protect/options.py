@@ -16,7 +16,7 @@ from typing import Any
 from notrain.errors import OptionError
 from notrain.imaging import get_platform, parse_anchor
 
-__all__ = ["FORMAT_CHOICES", "SUBSAMPLING_CHOICES", "ProtectOptions", "option_help"]
+__all__ = ["FORMAT_CHOICES", "SUBSAMPLING_CHOICES", "ProtectOptions"]
 
 FORMAT_CHOICES = ("auto", "jpeg", "png", "webp")
 SUBSAMPLING_CHOICES = ("4:2:0", "4:2:2", "4:4:4")
@@ -96,10 +96,3 @@ def _file_identity(path: Path) -> str:
     except OSError:
         return str(path)
 
-
-def option_help(name: str) -> str:
-    """The help text declared for a ProtectOptions field."""
-    for f in fields(ProtectOptions):
-        if f.name == name:
-            return str(f.metadata["help"])
-    raise KeyError(name)

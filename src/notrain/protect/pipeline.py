@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from notrain.errors import NotrainError
+from notrain.errors import InputError, NotrainError
 from notrain.imaging import (
     EXTENSIONS,
     Geometry,
@@ -68,23 +68,16 @@ def _protect(job: Job) -> FileResult:
     platform = get_platform(options.platform)
     plan = Plan.from_options(options)
     info = probe_image(job.input, max_pixels=options.max_pixels)
+    source = _read_input(job.input)
     _let_max_pixels_decide(options.max_pixels)
     geometry = plan_geometry((info.width, info.height), platform, anchor=parse_anchor(options.crop))
-    decoded = open_image(job.input, max_pixels=options.max_pixels, min_size=_decode_floor(geometry))
-    work = Work(
-        path=job.input,
-        options=options,
-        platform=platform,
-        info=info,
-        geometry=geometry,
-        image=decoded.image,
-        before=read_metadata(job.input),
-    )
+    decoded = open_image(source, max_pixels=options.max_pixels, min_size=_decode_floor(geometry))
+    work = Work(platform=platform, info=info, geometry=geometry, image=decoded.image, before=read_metadata(source))
     for step in plan.steps:
         step.apply(work)
 
     fmt = output_format_for(options, has_alpha=work.image.mode == "RGBA")
-    meta = compose_metadata(job.input, privacy=work.privacy, rights=work.rights)
+    meta = compose_metadata(source, privacy=work.privacy, rights=work.rights)
     data = encode_image(
         work.image, fmt, quality=options.quality, subsampling=options.subsampling, exif=meta.exif, xmp=meta.xmp
     )
@@ -111,9 +104,21 @@ def _protect(job: Job) -> FileResult:
         ),
         survival=survival,
         platform_quality=copy.quality,
-        input_sha256=job.input_sha256 or sha256_file(job.input),
+        input_sha256=job.input_sha256 or hashlib.sha256(source).hexdigest(),
         output_sha256=hashlib.sha256(work.data).hexdigest(),
     )
+
+
+def _read_input(path: Path) -> bytes:
+    """The input's bytes, read once: decoding and metadata all work from this copy.
+
+    probe_image has just read the file and reported any problem with its path;
+    this read can only fail if the file changed in between.
+    """
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc}).", path=path) from exc
 
 
 def _let_max_pixels_decide(max_pixels: int) -> None:

@@ -41,8 +41,6 @@ MARK_SURVIVAL_RATIO = 0.5
 class Work:
     """One image on its way through the plan."""
 
-    path: Path
-    options: ProtectOptions
     platform: Platform
     info: ImageInfo
     geometry: Geometry
@@ -276,7 +274,3 @@ class Plan:
                 )
             )
         return cls(tuple(steps))
-
-    @property
-    def names(self) -> list[str]:
-        return [step.name for step in self.steps]

@@ -120,12 +120,6 @@ class Database:
         )
         return [_from_row(row) for row in rows]
 
-    def by_output_path(self, output_path: str) -> ProtectedImage | None:
-        row = self.conn.execute(
-            "SELECT * FROM protected_image WHERE output_path = ? ORDER BY id DESC LIMIT 1", (output_path,)
-        ).fetchone()
-        return _from_row(row) if row else None
-
     def by_output_sha256(self, sha256: str) -> ProtectedImage | None:
         row = self.conn.execute(
             "SELECT * FROM protected_image WHERE output_sha256 = ? ORDER BY id DESC LIMIT 1", (sha256,)
