@@ -38,6 +38,10 @@ class ProtectedImage:
     output_bytes: int
     report: dict[str, Any]
     created_at: str = ""
+    mark_id: int | None = None
+    payload: str | None = None
+    pdq: str | None = None
+    pdq_quality: int | None = None
 
 
 class Database:

@@ -32,4 +32,33 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX protected_image_output ON protected_image (output_sha256);
     CREATE INDEX protected_image_output_path ON protected_image (output_path);
     """,
+    # 2: the local identity, invisible-watermark payloads and perceptual hashes.
+    """
+    CREATE TABLE identity (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        contact TEXT NOT NULL,
+        secret TEXT NOT NULL,
+        owner_id INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        retired_at TEXT
+    );
+    CREATE INDEX identity_owner ON identity (owner_id);
+    CREATE TABLE mark (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        owner_id INTEGER NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    ALTER TABLE protected_image ADD COLUMN mark_id INTEGER;
+    ALTER TABLE protected_image ADD COLUMN payload TEXT;
+    ALTER TABLE protected_image ADD COLUMN pdq TEXT;
+    ALTER TABLE protected_image ADD COLUMN pdq_quality INTEGER;
+    CREATE INDEX protected_image_payload ON protected_image (payload);
+    CREATE TABLE pdq_band (
+        band INTEGER NOT NULL,
+        value INTEGER NOT NULL,
+        image_id INTEGER NOT NULL,
+        PRIMARY KEY (band, value, image_id)
+    ) WITHOUT ROWID;
+    """,
 )
