@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from notrain.cli.init import init_command
 from notrain.cli.inspect import inspect_command
 from notrain.cli.platforms import platforms_command
 from notrain.cli.protect import protect_command
@@ -33,12 +34,14 @@ def main(home: Path | None) -> None:
 
     \b
     Start here:
+      notrain init --name "Your Name" --contact you@example.com   once: who your photos' invisible watermark names
       notrain protect ~/Pictures/to-post --for instagram --owner "Your Name" --mark "© Your Name" -o ~/Pictures/protected
       notrain inspect photo.jpg          what a photo reveals about you
       notrain platforms                  what each platform does to an upload
     """
 
 
+main.add_command(init_command)
 main.add_command(protect_command)
 main.add_command(inspect_command)
 main.add_command(platforms_command)

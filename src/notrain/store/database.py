@@ -12,6 +12,7 @@ from typing import Any
 
 from notrain.errors import StoreError
 from notrain.store.home import resolve_home
+from notrain.store.identity import protect_file_permissions
 from notrain.store.migrations import MIGRATIONS
 
 __all__ = ["DB_NAME", "Database", "ProtectedImage"]
@@ -75,7 +76,9 @@ class Database:
                 f"Cannot create the notrain data folder {folder}: {exc.strerror}.",
                 hint="Choose another folder with --home or NOTRAIN_HOME.",
             ) from exc
-        return cls(folder / DB_NAME)
+        db = cls(folder / DB_NAME)
+        protect_file_permissions(db.path)
+        return db
 
     @property
     def version(self) -> int:
