@@ -8,8 +8,9 @@ FOR ?= instagram
 OUT ?= protected
 ARGS ?=
 PYTEST_ARGS ?=
+BENCH_VENV := .venv-bench
 
-.PHONY: setup run test bench clean
+.PHONY: setup run test bench bench-watermark clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "notrain needs Python 3.11 or newer ($(PYTHON) is older); try: make PYTHON=python3.12 ..."; exit 1; }
@@ -24,7 +25,8 @@ setup: $(STAMP)
 run: $(STAMP)
 ifeq ($(strip $(PHOTOS)),)
 	$(BIN)/notrain samples .notrain-samples
-	$(BIN)/notrain protect .notrain-samples --for $(FOR) -o $(OUT) --owner "Sample Owner" --mark "© Sample Owner" $(ARGS)
+	$(BIN)/notrain --home .notrain-home init --name "Sample Owner" --contact owner@example.org
+	$(BIN)/notrain --home .notrain-home protect .notrain-samples --for $(FOR) -o $(OUT) --owner "Sample Owner" --mark "© Sample Owner" $(ARGS)
 else
 	$(BIN)/notrain protect $(PHOTOS) --for $(FOR) -o $(OUT) $(ARGS)
 endif
@@ -35,5 +37,12 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/protect_throughput.py
 
+# make bench-watermark [ARGS=--quick]   invisible watermark vs the open-source anchors, in .venv-bench
+bench-watermark:
+	@test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
+	@test $(BENCH_VENV)/.installed -nt pyproject.toml -a $(BENCH_VENV)/.installed -nt benchmarks/requirements-watermark.txt \
+		|| { $(BENCH_VENV)/bin/python -m pip install --quiet -e . -r benchmarks/requirements-watermark.txt && touch $(BENCH_VENV)/.installed; }
+	$(BENCH_VENV)/bin/python benchmarks/watermark_robustness.py $(ARGS)
+
 clean:
-	rm -rf $(VENV) .notrain-samples protected .pytest_cache
+	rm -rf $(VENV) .notrain-samples .notrain-home protected .pytest_cache

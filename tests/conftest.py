@@ -22,3 +22,12 @@ def pillow_pixel_limit():
     saved = Image.MAX_IMAGE_PIXELS
     yield
     Image.MAX_IMAGE_PIXELS = saved
+
+
+@pytest.fixture
+def identity(notrain_home: Path):
+    """An identity in the test's notrain home, so protect can embed the invisible watermark."""
+    from notrain.store import Database, create_identity
+
+    with Database.open(notrain_home) as db:
+        return create_identity(db, "Ann Example", "ann@example.org")

@@ -18,6 +18,11 @@ from notrain.samples import sample_jpeg
 ROOT = Path(__file__).resolve().parents[2]
 
 
+
+@pytest.fixture(autouse=True)
+def _identity(identity):
+    """protect embeds the invisible watermark, which needs an identity."""
+
 @pytest.fixture
 def runner():
     return CliRunner()

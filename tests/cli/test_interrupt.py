@@ -17,6 +17,15 @@ from notrain.samples import sample_jpeg
 pytestmark = pytest.mark.skipif(os.name == "nt", reason="SIGINT to a process group is POSIX")
 
 
+
+@pytest.fixture(autouse=True)
+def _identity(tmp_path):
+    """protect embeds the invisible watermark, which needs an identity in the home the test uses."""
+    from notrain.store import Database, create_identity
+
+    with Database.open(tmp_path / "home") as db:
+        create_identity(db, "Ann Example", "ann@example.org")
+
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_ctrl_c_then_rerun_finishes_the_batch(tmp_path, jobs):
     photos = tmp_path / "in"

@@ -11,7 +11,7 @@ from PIL import Image
 from notrain.protect import ProtectOptions, protect_batch
 from notrain.protect import batch as batch_module
 from notrain.samples import sample_jpeg
-from notrain.store import Database
+from notrain.store import Database, create_identity
 
 OWNER = "Ann Example"
 
@@ -28,6 +28,7 @@ def photos(tmp_path):
 @pytest.fixture
 def db(tmp_path):
     with Database(tmp_path / "db.sqlite") as database:
+        create_identity(database, "Ann Example", "ann@example.org")
         yield database
 
 
@@ -154,7 +155,11 @@ def _png_header(width, height):
 
 
 def test_parallel_batch_gives_the_same_outputs(photos, tmp_path, db):
-    serial = protect_batch([photos], tmp_path / "serial", _options(), db=db)
-    parallel = protect_batch([photos], tmp_path / "parallel", _options(), db=db, jobs=2)
+    # Each output's invisible watermark names a new photo id; without it the bytes must be identical.
+    serial = protect_batch([photos], tmp_path / "serial", _options(watermark=False), db=db)
+    parallel = protect_batch([photos], tmp_path / "parallel", _options(watermark=False), db=db, jobs=2)
     assert serial.ok and parallel.ok
     assert _digests(tmp_path / "serial") == _digests(tmp_path / "parallel")
+    marked = protect_batch([photos], tmp_path / "marked", _options(), db=db, jobs=2)
+    payloads = [r.payload for r in marked.results]
+    assert marked.ok and len(set(payloads)) == len(payloads) == 3

@@ -14,7 +14,7 @@ from support import SHARED, requires_shared
 
 from notrain.protect import ProtectOptions, protect_batch
 from notrain.samples import sample_exif
-from notrain.store import Database
+from notrain.store import Database, create_identity
 
 P3_COLOUR = np.array([[200, 60, 60]], dtype=np.uint8)
 
@@ -22,6 +22,7 @@ P3_COLOUR = np.array([[200, 60, 60]], dtype=np.uint8)
 @pytest.fixture
 def db(tmp_path):
     with Database(tmp_path / "db.sqlite") as database:
+        create_identity(database, "Ann Example", "ann@example.org")
         yield database
 
 

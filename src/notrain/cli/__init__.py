@@ -12,6 +12,9 @@ from notrain.cli.inspect import inspect_command
 from notrain.cli.platforms import platforms_command
 from notrain.cli.protect import protect_command
 from notrain.cli.samples import samples_command
+from notrain.cli.scan import scan_command
+from notrain.cli.verify import verify_command
+from notrain.cli.watermark import watermark_group
 
 __all__ = ["main"]
 
@@ -46,3 +49,6 @@ main.add_command(protect_command)
 main.add_command(inspect_command)
 main.add_command(platforms_command)
 main.add_command(samples_command)
+main.add_command(watermark_group)
+main.add_command(verify_command)
+main.add_command(scan_command)

@@ -70,6 +70,7 @@ finished photos are skipped, the rest are done.""",
 @_option("keep_location", "--keep-location", is_flag=True)
 @_option("keep_camera", "--keep-camera", is_flag=True)
 @_option("rights", "--rights/--no-rights")
+@_option("watermark", "--watermark/--no-watermark")
 @_option("owner", "--owner")
 @_option("contact", "--contact")
 @_option("copyright", "--copyright")
@@ -106,10 +107,11 @@ def protect_command(
     """Write protected copies of PATHS (photos or folders) for posting on a platform.
 
     Each copy is resized for the platform, stripped of private metadata (GPS,
-    serial numbers, owner names, maker notes, thumbnails, edit history), marked
-    "not for AI training" in its rights metadata, and optionally given a visible
-    mark. Then notrain runs the platform's processing on it and reports which
-    protections survive.
+    serial numbers, owner names, maker notes, thumbnails, edit history), given an
+    invisible watermark that names you and says "not for AI training", marked the
+    same way in its rights metadata, and optionally given a visible mark. Then
+    notrain runs the platform's processing on it and reports which protections
+    survive. The invisible watermark needs `notrain init` once.
     """
     options = ProtectOptions(**settings)
     db = open_db(ctx)
@@ -203,7 +205,7 @@ def _print_report(batch: BatchResult, options: ProtectOptions, output: Path) -> 
         if lost:
             console.print(
                 f"  [dim]{platform.label} removes the {', '.join(lost)}. Only what is in the pixels, "
-                "like the visible mark, travels with the copy it serves.[/]"
+                "the invisible watermark and any visible mark, travels with the copy it serves.[/]"
             )
     console.print(
         f"\n[bold]{batch.count('done')}[/] protected, [bold]{batch.count('skipped')}[/] already done, "

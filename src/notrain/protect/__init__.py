@@ -7,6 +7,18 @@ from notrain.protect.options import ProtectOptions
 from notrain.protect.pipeline import Job, protect_file
 from notrain.protect.report import BatchResult, FileResult, StepReport, Survival
 from notrain.protect.steps import Plan, Step
+from notrain.protect.verify import (
+    Reading,
+    RegistryMatch,
+    ScanResult,
+    Skipped,
+    UnverifiableImageError,
+    Verdict,
+    read_image,
+    scan_folder,
+    verify_image,
+    verify_reading,
+)
 
 __all__ = [
     "BatchResult",
@@ -15,14 +27,24 @@ __all__ = [
     "Job",
     "Plan",
     "ProtectOptions",
+    "Reading",
+    "RegistryMatch",
+    "ScanResult",
+    "Skipped",
     "Step",
     "StepReport",
     "Survival",
+    "UnverifiableImageError",
+    "Verdict",
     "check_output_folder",
     "collect_inputs",
     "inspect_photo",
     "plan_jobs",
     "protect_batch",
     "protect_file",
+    "read_image",
+    "scan_folder",
+    "verify_image",
+    "verify_reading",
     "write_atomic",
 ]

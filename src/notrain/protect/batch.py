@@ -9,8 +9,10 @@ half-written file behind.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import signal
+from dataclasses import replace
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from pathlib import Path
@@ -21,7 +23,8 @@ from notrain.protect.options import ProtectOptions
 from notrain.protect.pipeline import Job, protect_file
 from notrain.protect.report import BatchResult, FileResult
 from notrain.protect.steps import Plan
-from notrain.store import Database, ProtectedImage
+from notrain.store import Database, ProtectedImage, allocate_mark, require_identity
+from notrain.watermark import Payload
 
 __all__ = ["plan_jobs", "protect_batch"]
 
@@ -66,6 +69,7 @@ def protect_batch(
     stops the run, keeps what is finished, and a rerun continues from there.
     """
     Plan.from_options(options)
+    owner = require_identity(db).owner_id if options.watermark else None
     check_output_folder(out_dir, paths, allow_inside=allow_inside)
     files, problems = collect_inputs(paths, recursive=recursive, skip=out_dir)
     results: list[FileResult] = []
@@ -93,8 +97,13 @@ def protect_batch(
         skipped = _already_done(db, job, options.key())
         if skipped:
             finish(skipped)
-        else:
-            pending.append(job)
+            continue
+        if owner is not None:
+            job_key = hashlib.sha256(f"{digest}\0{options.key()}\0{job.output.resolve()}".encode()).hexdigest()
+            image_id = allocate_mark(db, owner, job_key)
+            payload = Payload(owner_id=owner, image_id=image_id, no_ai_training=options.no_ai_training)
+            job = replace(job, payload=payload.hex)
+        pending.append(job)
 
     interrupted = False
     try:
@@ -184,6 +193,10 @@ def _record(db: Database, options: ProtectOptions, result: FileResult) -> FileRe
             output_height=result.output_size[1],
             output_bytes=result.output_bytes or 0,
             report=result.as_dict(),
+            mark_id=Payload.from_hex(result.payload).image_id if result.payload else None,
+            payload=result.payload,
+            pdq=result.pdq,
+            pdq_quality=result.pdq_quality,
         )
     )
     return FileResult.from_dict({**result.as_dict(), "image_id": image_id})

@@ -47,6 +47,7 @@ class ProtectOptions:
     data_mining: str = _opt("DMI-PROHIBITED-AIMLTRAINING", "IPTC data-mining statement (plus:DataMining).")
     other_constraints: str | None = _opt(None, "The plain-language 'not for AI training' sentence (plus:OtherConstraints); default: notrain's wording.")
     tdm_policy: str | None = _opt(None, "URL of a TDMRep policy; also writes tdm:reservation=1.")
+    watermark: bool = _opt(True, "Embed the invisible watermark (your owner id, the photo's id, the 'not for AI training' flag); it survives the platform's resize and recompression. Needs 'notrain init' once.")
     mark: str | None = _opt(None, "Text of a visible watermark, for example '© Your Name'.")
     mark_logo: Path | None = _opt(None, "A logo image (PNG with transparency) to use as the visible watermark.")
     mark_position: str = _opt("bottom-right", "Where the visible mark goes: a corner (bottom-right, bottom-left, top-right, top-left) or tiled across the image.")
@@ -56,6 +57,11 @@ class ProtectOptions:
     mark_font: Path | None = _opt(None, "A TrueType/OpenType font for the mark text (default: the font bundled with Pillow).")
     max_pixels: int = _opt(200_000_000, "Refuse images with more pixels than this (protects against decompression bombs).", key=False)
     overwrite: bool = _opt(False, "Replace outputs that already exist.", key=False)
+
+    @property
+    def no_ai_training(self) -> bool:
+        """Whether the invisible watermark's 'not for AI training' flag is set (it follows --data-mining)."""
+        return self.data_mining not in ("DMI-ALLOWED", "DMI-UNSPECIFIED")
 
     def __post_init__(self) -> None:
         if self.output_format not in FORMAT_CHOICES:

@@ -22,6 +22,7 @@ from notrain.imaging import (
     simulate,
 )
 from notrain.metadata import compose_metadata, diff_metadata, embed_iptc, read_metadata
+from notrain.imaging.pdq import pdq_hash
 from notrain.protect.files import sha256_file, write_atomic
 from notrain.protect.options import ProtectOptions
 from notrain.protect.report import FileResult, StepReport
@@ -38,6 +39,8 @@ class Job:
     output: Path
     options: ProtectOptions
     input_sha256: str | None = None
+    payload: str | None = None
+    """The invisible watermark's payload (16 hex digits), allocated by the batch; None: no mark."""
 
 
 def output_format_for(options: ProtectOptions, *, has_alpha: bool) -> str:
@@ -66,7 +69,7 @@ def protect_file(job: Job) -> FileResult:
 def _protect(job: Job) -> FileResult:
     options = job.options
     platform = get_platform(options.platform)
-    plan = Plan.from_options(options)
+    plan = Plan.from_options(options, payload=job.payload)
     info = probe_image(job.input, max_pixels=options.max_pixels)
     source = _read_input(job.input)
     _let_max_pixels_decide(options.max_pixels)
@@ -90,6 +93,7 @@ def _protect(job: Job) -> FileResult:
 
     copy = _platform_copy(work)
     survival = tuple(item for step in plan.steps for item in step.survival(work, copy))
+    fingerprint = pdq_hash(work.image)
     return FileResult(
         input=str(job.input),
         status="done",
@@ -106,6 +110,9 @@ def _protect(job: Job) -> FileResult:
         platform_quality=copy.quality,
         input_sha256=job.input_sha256 or hashlib.sha256(source).hexdigest(),
         output_sha256=hashlib.sha256(work.data).hexdigest(),
+        payload=work.payload,
+        pdq=fingerprint.hex,
+        pdq_quality=fingerprint.quality,
     )
 
 

@@ -48,6 +48,11 @@ class FileResult:
     input_sha256: str | None = None
     output_sha256: str | None = None
     image_id: int | None = None
+    payload: str | None = None
+    """The invisible watermark's 64 bits (16 hex digits), when one was embedded."""
+    pdq: str | None = None
+    """The output's PDQ perceptual hash (64 hex digits) and its quality (0-100)."""
+    pdq_quality: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -19,7 +19,16 @@ from notrain.imaging import Geometry, ImageInfo, Platform, prepare
 from notrain.metadata import Field, Metadata, MetadataDiff, PrivacyOptions, Rights
 from notrain.protect.options import ProtectOptions
 from notrain.protect.report import Survival
-from notrain.watermark import MarkResult, VisibleMark, apply_visible_mark, mark_contrast
+from notrain.errors import InputError
+from notrain.watermark import (
+    MarkResult,
+    Payload,
+    VisibleMark,
+    apply_visible_mark,
+    detect_watermark,
+    embed_watermark,
+    mark_contrast,
+)
 
 __all__ = [
     "MARK_SURVIVAL_RATIO",
@@ -27,6 +36,7 @@ __all__ = [
     "PlatformCopy",
     "PrepareStep",
     "PrivacyStep",
+    "InvisibleMarkStep",
     "RightsStep",
     "Step",
     "VisibleMarkStep",
@@ -50,6 +60,8 @@ class Work:
     rights: Rights | None = None
     unmarked: Image.Image | None = None
     mark: MarkResult | None = None
+    payload: str | None = None
+    unmarkable: str | None = None
     data: bytes = b""
     after: Metadata | None = None
     diff: MetadataDiff | None = None
@@ -131,6 +143,49 @@ class PrivacyStep(Step):
     def summary(self, work: Work) -> str:
         assert work.diff is not None
         return work.diff.removed_summary()
+
+
+@dataclass
+class InvisibleMarkStep(Step):
+    """The invisible watermark, embedded at the final size so the platform's copy still carries it."""
+
+    payload: str
+    name = "invisible-mark"
+
+    def params(self) -> dict[str, Any]:
+        payload = Payload.from_hex(self.payload)
+        return {"payload": self.payload, "owner_id": f"{payload.owner_id:07x}", "image_id": payload.image_id,
+                "no_ai_training": payload.no_ai_training}
+
+    def apply(self, work: Work) -> None:
+        try:
+            work.image = _keep_mode(embed_watermark(work.image, bytes.fromhex(self.payload)), work.image)
+        except InputError as exc:
+            work.unmarkable = exc.message  # too small: the photo is still protected in every other way
+            return
+        work.payload = self.payload
+
+    def summary(self, work: Work) -> str:
+        if work.payload is None:
+            return f"no invisible watermark: {work.unmarkable}"
+        payload = Payload.from_hex(self.payload)
+        flag = ", 'not for AI training' flag set" if payload.no_ai_training else ""
+        return f"invisible watermark: owner {payload.owner_id:07x}, photo #{payload.image_id}{flag}"
+
+    def survival(self, work: Work, copy: PlatformCopy) -> list[Survival]:
+        if work.payload is None:
+            return [Survival(protection="Invisible watermark", survives=False, detail="not embedded: image too small")]
+        found = detect_watermark(copy.image)
+        survives = found.found and found.message == bytes.fromhex(self.payload)
+        if survives:
+            detail = f"reads back from {work.platform.label}'s copy alone (confidence {found.confidence:.2f})"
+        else:
+            detail = f"could not be read back from {work.platform.label}'s copy ({found.reason or 'wrong message'})"
+        return [Survival(protection="Invisible watermark", survives=survives, detail=detail)]
+
+
+def _keep_mode(marked: Image.Image, original: Image.Image) -> Image.Image:
+    return marked if marked.mode == original.mode else marked.convert(original.mode)
 
 
 @dataclass
@@ -240,10 +295,14 @@ class Plan:
     steps: tuple[Step, ...]
 
     @classmethod
-    def from_options(cls, options: ProtectOptions) -> Plan:
+    def from_options(cls, options: ProtectOptions, *, payload: str | None = None) -> Plan:
+        """The steps for ``options``; ``payload`` is the invisible watermark's (None: no mark)."""
         steps: list[Step] = [
             PrepareStep(platform=options.platform, crop=options.crop),
-            PrivacyStep(keep_location=options.keep_location, keep_camera=options.keep_camera)]
+            PrivacyStep(keep_location=options.keep_location, keep_camera=options.keep_camera),
+        ]
+        if options.watermark and payload is not None:
+            steps.append(InvisibleMarkStep(payload))
         if options.mark or options.mark_logo:
             steps.append(
                 VisibleMarkStep(

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from notrain.errors import StoreError
+from notrain.imaging.pdq import PDQ_MATCH_DISTANCE
 from notrain.store.home import resolve_home
+from notrain.store.pdq_index import PdqMatch, add_pdq, match_pdq, remove_pdq
 from notrain.store.identity import protect_file_permissions
 from notrain.store.migrations import MIGRATIONS
 
@@ -109,15 +111,44 @@ class Database:
         """Store a protected output; an older record for the same output path is replaced."""
         row = _to_row(image)
         with self.conn:
-            self.conn.execute("DELETE FROM protected_image WHERE output_path = ?", (row["output_path"],))
+            self._delete_output(row["output_path"])
             columns = ", ".join(row)
             marks = ", ".join(f":{name}" for name in row)
             cursor = self.conn.execute(f"INSERT INTO protected_image ({columns}) VALUES ({marks})", row)
-        return int(cursor.lastrowid or 0)
+            image_id = int(cursor.lastrowid or 0)
+            if image.pdq:
+                add_pdq(self.conn, image_id, bytes.fromhex(image.pdq))
+        return image_id
 
     def forget(self, output_path: str) -> None:
         with self.conn:
-            self.conn.execute("DELETE FROM protected_image WHERE output_path = ?", (output_path,))
+            self._delete_output(output_path)
+
+    def _delete_output(self, output_path: str) -> None:
+        for old in self.conn.execute("SELECT id, pdq FROM protected_image WHERE output_path = ?", (output_path,)).fetchall():
+            if old["pdq"]:
+                remove_pdq(self.conn, old["id"], bytes.fromhex(old["pdq"]))
+        self.conn.execute("DELETE FROM protected_image WHERE output_path = ?", (output_path,))
+
+    def get(self, image_id: int) -> ProtectedImage | None:
+        row = self.conn.execute("SELECT * FROM protected_image WHERE id = ?", (image_id,)).fetchone()
+        return _from_row(row) if row else None
+
+    def by_payload(self, payload: str) -> list[ProtectedImage]:
+        """Outputs that carry this invisible-watermark payload (16 hex digits), newest first."""
+        rows = self.conn.execute(
+            "SELECT * FROM protected_image WHERE payload = ? ORDER BY id DESC", (payload.lower(),)
+        )
+        return [_from_row(row) for row in rows]
+
+    def similar(self, hashes: Sequence[bytes], max_distance: int = PDQ_MATCH_DISTANCE) -> list[tuple[ProtectedImage, PdqMatch]]:
+        """Registered outputs whose PDQ hash is within ``max_distance`` of any of ``hashes``, closest first."""
+        found = []
+        for match in match_pdq(self.conn, hashes, max_distance):
+            image = self.get(match.image_id)
+            if image is not None:
+                found.append((image, match))
+        return found
 
     def find_done(self, input_sha256: str, options_key: str) -> list[ProtectedImage]:
         """Outputs already made from these input bytes with these options, newest first."""

@@ -132,14 +132,24 @@ def owner_ids(db: Database) -> set[int]:
     return {int(row[0]) for row in db.conn.execute("SELECT owner_id FROM identity")}
 
 
-def allocate_mark(db: Database, owner_id: int) -> int:
-    """A new image id for one photo marked by ``owner_id``: 1, 2, 3, ... never reused."""
+def allocate_mark(db: Database, owner_id: int, job_key: str | None = None) -> int:
+    """A new image id for one photo marked by ``owner_id``: 1, 2, 3, ... never reused.
+
+    With ``job_key`` (what identifies one job: input, options, output), asking again for the same
+    job returns the same id, so an interrupted batch redoes its work into identical bytes.
+    """
     if not 0 < owner_id < 1 << OWNER_BITS:
         raise PayloadError(f"An owner id is from 1 to {(1 << OWNER_BITS) - 1}; got {owner_id}.")
     limit = (1 << IMAGE_BITS) - 1
+    if job_key is not None:
+        row = db.conn.execute(
+            "SELECT id FROM mark WHERE owner_id = ? AND job_key = ?", (owner_id, job_key)
+        ).fetchone()
+        if row is not None:
+            return int(row[0])
     with db.conn:
         cursor = db.conn.execute(
-            "INSERT INTO mark (owner_id, created_at) VALUES (?, ?)", (owner_id, _now())
+            "INSERT INTO mark (owner_id, job_key, created_at) VALUES (?, ?, ?)", (owner_id, job_key, _now())
         )
         mark_id = int(cursor.lastrowid or 0)
         if mark_id > limit:

@@ -47,8 +47,10 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE mark (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
         owner_id INTEGER NOT NULL,
+        job_key TEXT,
         created_at TEXT NOT NULL
     );
+    CREATE INDEX mark_job ON mark (owner_id, job_key);
     ALTER TABLE protected_image ADD COLUMN mark_id INTEGER;
     ALTER TABLE protected_image ADD COLUMN payload TEXT;
     ALTER TABLE protected_image ADD COLUMN pdq TEXT;

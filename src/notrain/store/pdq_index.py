@@ -35,6 +35,7 @@ _BANDS = 16
 _BAND_BITS = PDQ_BITS // _BANDS
 _HASH_BYTES = PDQ_BITS // 8
 _UNPACK = struct.Struct(f">{_BANDS}H")
+_POPCOUNT = np.array([byte.bit_count() for byte in range(256)], dtype=np.uint8)
 
 _CANDIDATES = """
 SELECT image.id, image.pdq
@@ -91,10 +92,11 @@ def match_pdq(
         raise ValueError(
             f"Expected max_distance between 0 and {MAX_INDEX_DISTANCE}; got {max_distance}."
         )
+    queries = list(queries)
     query_bands = [_bands(query) for query in queries]
     if not query_bands:
         return []
-    neighbours = _neighbours(max_distance // (_BAND_BITS))
+    neighbours = _neighbours(max_distance // _BAND_BITS)
     probes = sorted(
         {
             (band << _BAND_BITS) | (value ^ flip)
@@ -117,9 +119,9 @@ def match_pdq(
             hint="The database may be damaged; register the affected photos again.",
         ) from exc
     wanted = np.frombuffer(b"".join(queries), dtype=np.uint8).reshape(len(queries), _HASH_BYTES)
-    distances = _distances(stored.reshape(len(rows), _HASH_BYTES), wanted)
-    variants = distances.argmin(axis=1)
-    best = distances[np.arange(len(rows)), variants]
+    distances = _distances(wanted, stored.reshape(len(rows), _HASH_BYTES))
+    variants = distances.argmin(axis=0)
+    best = distances[variants, np.arange(len(rows))]
     matches = [
         PdqMatch(image_id=image_ids[i], distance=int(best[i]), variant=int(variants[i]))
         for i in np.flatnonzero(best <= max_distance)
@@ -142,12 +144,19 @@ def _neighbours(flips: int) -> tuple[int, ...]:
     return tuple(mask for mask in range(1 << _BAND_BITS) if mask.bit_count() <= flips)
 
 
-_POPCOUNT = np.array([bin(byte).count("1") for byte in range(256)], dtype=np.uint8)
+def _distances(queries: np.ndarray, stored: np.ndarray) -> np.ndarray:
+    """(Q, K) Hamming distances between (Q, 32) and (K, 32) byte arrays.
 
-
-def _distances(stored: np.ndarray, queries: np.ndarray) -> np.ndarray:
-    """(K, Q) Hamming distances between (K, 32) and (Q, 32) byte arrays."""
-    differ = stored[:, None, :] ^ queries[None, :, :]
-    if hasattr(np, "bitwise_count"):
-        return np.bitwise_count(differ.view(np.uint64)).sum(axis=-1, dtype=np.int64)
-    return _POPCOUNT[differ].sum(axis=-1, dtype=np.int64)
+    numpy 2 counts bits in 64-bit words, one column of words at a time (a
+    short last axis is slow to sum); older numpy looks bytes up in a table.
+    """
+    if not hasattr(np, "bitwise_count"):
+        return np.stack(
+            [_POPCOUNT[stored ^ query].sum(axis=1, dtype=np.int64) for query in queries]
+        )
+    columns = np.ascontiguousarray(stored.view(np.uint64).T)
+    distances = np.zeros((len(queries), len(stored)), dtype=np.int64)
+    for row, words in zip(distances, queries.view(np.uint64)):
+        for column, word in zip(columns, words):
+            row += np.bitwise_count(column ^ word)
+    return distances

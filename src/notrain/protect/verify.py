@@ -1,0 +1,618 @@
+"""Is this photo mine? Read a file's invisible watermark, perceptual hash and rights metadata, and
+compare them with the registry of photos notrain protected.
+
+Two kinds of evidence, of different strength:
+
+* the **watermark** names an owner and a photo; only messages whose checksum matches are read,
+  so a mark that names one of your identities is yours, whatever was done to the copy since;
+* the **perceptual hash** (PDQ, in all eight rotations and mirrorings) finds a registered output
+  that *looks* the same. That also catches copies whose mark was destroyed, but it can equally
+  be a near-duplicate: another shot from the same burst, or the same scene.
+
+Reading a file (decoding, detecting, hashing) needs no database, so a scan does it in worker
+processes; the registry is consulted in the calling process only.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import signal
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from PIL import ImageStat
+
+from notrain.errors import InputError, NotrainError
+from notrain.imaging import get_platform, open_image
+from notrain.imaging.pdq import (
+    DIHEDRAL_NAMES,
+    PDQ_MATCH_DISTANCE,
+    PDQ_MIN_QUALITY,
+    PdqHash,
+    pdq_dihedral,
+)
+from notrain.metadata import DATA_MINING_VOCABULARY, Field, read_metadata
+from notrain.metadata.container import read_source
+from notrain.protect.files import collect_inputs, write_atomic
+from notrain.store import Database, ProtectedImage, owner_ids
+from notrain.watermark import Detection, Payload, PayloadError, detect_watermark
+from notrain.watermark.invisible import MIN_DETECT_SIZE
+
+__all__ = [
+    "CSV_COLUMNS",
+    "How",
+    "Reading",
+    "RegistryMatch",
+    "ScanResult",
+    "Skipped",
+    "Status",
+    "UnverifiableImageError",
+    "Verdict",
+    "read_image",
+    "scan_folder",
+    "verify_image",
+    "verify_reading",
+]
+
+Status = Literal["yours", "someone-else", "marked-unknown", "not-found"]
+How = Literal["watermark", "perceptual", "both", ""]
+STATUSES: tuple[Status, ...] = ("yours", "someone-else", "marked-unknown", "not-found")
+
+CSV_COLUMNS = (
+    "file", "status", "how", "confidence", "message", "owner_id", "image_id", "no_ai_training",
+    "pdq_distance", "registry_id", "original", "protected_on", "platform", "summary",
+)
+"""The columns of ``ScanResult.write_csv``, in order (docs/watermark.md describes each)."""
+
+_CREATOR_KEYS = frozenset({"Exif.Image.Artist", "Iptc.Application2.Byline", "Xmp.dc.creator"})
+_COPYRIGHT_KEYS = ("Exif.Image.Copyright", "Iptc.Application2.Copyright", "Xmp.dc.rights")
+_DATA_MINING_KEY = "Xmp.plus.DataMining"
+
+_ORIENTATION = {
+    "original": "",
+    "rotate90": "rotated 90° clockwise",
+    "rotate180": "rotated 180°",
+    "rotate270": "rotated 90° counter-clockwise",
+    "flip_x": "flipped upside down",
+    "flip_y": "mirrored left to right",
+    "transpose": "mirrored across its diagonal",
+    "transverse": "mirrored across its other diagonal",
+}
+"""How the file differs from the registered output when ``pdq_dihedral``'s variant of that name matched
+(the variant is what undoes the change, so a copy turned clockwise matches ``rotate90``)."""
+
+
+class UnverifiableImageError(InputError):
+    """The file is an image, but too small or too flat to carry a watermark or a usable perceptual hash."""
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a file itself says, before any registry lookup: its mark, its hashes, its rights metadata."""
+
+    path: Path
+    size: tuple[int, int]
+    detection: Detection
+    hashes: tuple[PdqHash, ...]
+    """The PDQ hashes in the orientations of ``DIHEDRAL_NAMES``."""
+    rights: tuple[Field, ...]
+    """Rights statements and creator fields found in the file's metadata."""
+
+    @property
+    def pdq_quality(self) -> int:
+        return self.hashes[0].quality if self.hashes else 0
+
+
+@dataclass(frozen=True)
+class RegistryMatch:
+    """A registered output this file was traced to, and by what."""
+
+    record: ProtectedImage
+    by_watermark: bool
+    distance: int | None = None
+    """Bits of 256 the perceptual hashes differ by; None when the perceptual hash did not match."""
+    orientation: str = ""
+    """How the file is turned or mirrored compared with the output, in words ("" when it is not)."""
+
+    @property
+    def how(self) -> str:
+        perceptual = ""
+        if self.distance is not None:
+            perceptual = f"perceptual hash (distance {self.distance}" + (f", {self.orientation})" if self.orientation else ")")
+        if self.by_watermark and perceptual:
+            return f"watermark and {perceptual}"
+        return "watermark" if self.by_watermark else perceptual
+
+    def as_dict(self) -> dict[str, Any]:
+        record = self.record
+        return {
+            "registry_id": record.id,
+            "how": self.how,
+            "pdq_distance": self.distance,
+            "orientation": self.orientation or None,
+            "original": record.input_path,
+            "output": record.output_path,
+            "platform": record.platform,
+            "protected_on": record.created_at[:10],
+            "payload": record.payload,
+        }
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Whose photo a file is, how sure notrain is, and the evidence."""
+
+    reading: Reading
+    status: Status
+    how: How
+    """What identified the file: "" when nothing did."""
+    summary: str
+    payload: Payload | None
+    matches: tuple[RegistryMatch, ...]
+    """Registry records, the watermark's first, then the perceptual matches nearest first."""
+    evidence: tuple[str, ...]
+    """One sentence per piece of evidence, for people."""
+    payload_error: str | None = None
+    """Why a mark that was read is not a notrain payload (for "marked-unknown")."""
+
+    @property
+    def path(self) -> Path:
+        return self.reading.path
+
+    @property
+    def record(self) -> ProtectedImage | None:
+        """The registered output this file most likely is."""
+        return self.matches[0].record if self.matches else None
+
+    @property
+    def pdq_distance(self) -> int | None:
+        return min((m.distance for m in self.matches if m.distance is not None), default=None)
+
+    def row(self) -> dict[str, Any]:
+        """The flat record of ``CSV_COLUMNS``."""
+        detection, payload, record = self.reading.detection, self.payload, self.record
+        return {
+            "file": str(self.path),
+            "status": self.status,
+            "how": self.how,
+            "confidence": float(detection.confidence) if detection.found else None,
+            "message": detection.message_hex,
+            "owner_id": f"{payload.owner_id:07x}" if payload else None,
+            "image_id": payload.image_id if payload else None,
+            "no_ai_training": payload.no_ai_training if payload else None,
+            "pdq_distance": self.pdq_distance,
+            "registry_id": record.id if record else None,
+            "original": record.input_path if record else None,
+            "protected_on": record.created_at[:10] if record else None,
+            "platform": _platform_label(record.platform) if record else None,
+            "summary": self.summary,
+        }
+
+    def as_dict(self) -> dict[str, Any]:
+        detection, payload = self.reading.detection, self.payload
+        return {
+            "file": str(self.path),
+            "status": self.status,
+            "how": self.how or None,
+            "summary": self.summary,
+            "watermark": {
+                "found": detection.found,
+                "message": detection.message_hex,
+                "confidence": float(detection.confidence),
+                "transform": detection.transform,
+                "reason": detection.reason or None,
+            },
+            "payload": None if payload is None else {
+                "owner_id": f"{payload.owner_id:07x}",
+                "image_id": payload.image_id,
+                "no_ai_training": payload.no_ai_training,
+                "version": payload.version,
+            },
+            "payload_error": self.payload_error,
+            "registry": [match.as_dict() for match in self.matches],
+            "pdq": {"hash": self.reading.hashes[0].hex, "quality": self.reading.pdq_quality},
+            "rights": [{"key": f.key, "label": f.label, "value": f.value} for f in self.reading.rights],
+            "evidence": list(self.evidence),
+        }
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file a scan could not check, and why."""
+
+    path: Path
+    reason: str
+    hint: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"file": str(self.path), "status": "skipped", "error": self.reason, "hint": self.hint}
+
+
+def read_image(path: Path) -> Reading:
+    """Read ``path`` once and take from it everything verification needs, without the registry.
+
+    Raises :class:`InputError` for files that cannot be read or are not images, and
+    :class:`UnverifiableImageError` for images too small or too flat to check.
+    """
+    data, _ = read_source(path)
+    try:
+        image = open_image(data).image
+    except InputError as exc:  # open_image calls bytes "The image"; name the file instead
+        raise type(exc)(exc.message.replace("The image", str(path), 1), path=path, hint=exc.hint) from None
+    width, height = image.size
+    if min(width, height) < MIN_DETECT_SIZE:
+        raise UnverifiableImageError(
+            f"{path} is too small to check ({width}x{height} pixels): reading a watermark needs at least "
+            f"{MIN_DETECT_SIZE} pixels on the short side.",
+            path=path,
+            hint="Find a larger copy: platforms often serve bigger versions than their thumbnails.",
+        )
+    if ImageStat.Stat(image.convert("L")).stddev[0] < 1.0:
+        raise UnverifiableImageError(
+            f"{path} is a single flat colour: it can carry neither a watermark nor a perceptual hash.",
+            path=path,
+            hint="If it should show a photo, the file is blank or damaged; find another copy.",
+        )
+    fields = read_metadata(data).fields
+    return Reading(
+        path=path,
+        size=(width, height),
+        detection=detect_watermark(image),
+        hashes=pdq_dihedral(image),
+        rights=tuple(f for f in fields if f.category == "rights" or f.key in _CREATOR_KEYS),
+    )
+
+
+def verify_image(path: Path, db: Database) -> Verdict:
+    """Whose photo ``path`` is, according to its watermark, its perceptual hash and the registry in ``db``."""
+    return verify_reading(read_image(path), db)
+
+
+def verify_reading(
+    reading: Reading, db: Database, *, owners: set[int] | None = None, registered: int | None = None
+) -> Verdict:
+    """Judge a :class:`Reading` against the registry.
+
+    ``owners`` (your owner ids) and ``registered`` (how many photos the registry
+    holds) are looked up when not given; a scan passes them once for all files.
+    """
+    owners = owner_ids(db) if owners is None else owners
+    registered = _registered(db) if registered is None else registered
+    detection = reading.detection
+    evidence = [_watermark_line(detection)]
+
+    payload, payload_error = None, None
+    if detection.found and detection.message is not None:
+        try:
+            payload = Payload.from_bytes(detection.message)
+        except PayloadError as exc:
+            payload_error = exc.message
+    mine = payload is not None and payload.owner_id in owners
+    if payload is not None:
+        whose = "one of your identities" if mine else "not one of your identities"
+        evidence.append(f"Payload: owner {payload.owner_id:07x} ({whose}), photo #{payload.image_id}, {_flag(payload)}.")
+    elif payload_error:
+        evidence.append(f"The mark is not a notrain payload this version reads: {payload_error}")
+
+    marked = db.by_payload(payload.hex) if payload is not None and mine else []
+    if payload is not None and mine and not marked:
+        evidence.append(
+            f"Registry: no record of photo #{payload.image_id} (the registry may have been restored or "
+            "replaced since it was protected); the watermark alone shows it is yours."
+        )
+
+    similar: list[tuple[ProtectedImage, int, int]] = []
+    if reading.pdq_quality < PDQ_MIN_QUALITY:
+        evidence.append(
+            f"Perceptual hash: not compared (quality {reading.pdq_quality} of 100; matching needs "
+            f"{PDQ_MIN_QUALITY}): the picture has too little detail."
+        )
+    else:
+        similar = [(r, m.distance, m.variant) for r, m in db.similar([h.bits for h in reading.hashes], PDQ_MATCH_DISTANCE)]
+        if not similar:
+            evidence.append(f"Perceptual hash: no match among {registered} registered photos.")
+
+    matches = _matches(marked, similar)
+    for match in matches:
+        evidence.append(_record_line(match, reading.path))
+    if any(not m.by_watermark for m in matches):
+        evidence.append(
+            "Note: a perceptual match can also be a near-duplicate (another shot of the same scene); "
+            "a watermark, when found, is the stronger evidence."
+        )
+    evidence.append(_rights_line(reading.rights))
+
+    status, how = _decide(mine, payload, payload_error, bool(similar))
+    summary = _summary(status, how, payload, payload_error, matches, registered, reading)
+    return Verdict(
+        reading=reading, status=status, how=how, summary=summary, payload=payload,
+        matches=tuple(matches), evidence=tuple(evidence), payload_error=payload_error,
+    )
+
+
+def _registered(db: Database) -> int:
+    return int(db.conn.execute("SELECT count(*) FROM protected_image").fetchone()[0])
+
+
+def _matches(marked: list[ProtectedImage], similar: list[tuple[ProtectedImage, int, int]]) -> list[RegistryMatch]:
+    by_id = {record.id: (distance, variant) for record, distance, variant in similar}
+    matches = []
+    for record in marked:
+        distance, variant = by_id.pop(record.id, (None, None))
+        matches.append(RegistryMatch(record, by_watermark=True, distance=distance, orientation=_orientation(variant)))
+    for record, distance, variant in similar:
+        if record.id in by_id:
+            matches.append(RegistryMatch(record, by_watermark=False, distance=distance, orientation=_orientation(variant)))
+    return matches
+
+
+def _orientation(variant: int | None) -> str:
+    if variant is None or not 0 <= variant < len(DIHEDRAL_NAMES):
+        return ""
+    return _ORIENTATION.get(DIHEDRAL_NAMES[variant], DIHEDRAL_NAMES[variant])
+
+
+def _decide(
+    mine: bool, payload: Payload | None, payload_error: str | None, similar: bool
+) -> tuple[Status, How]:
+    if mine:
+        return "yours", "both" if similar else "watermark"
+    if similar:
+        return "yours", "perceptual"
+    if payload is not None:
+        return "someone-else", "watermark"
+    if payload_error is not None:
+        return "marked-unknown", "watermark"
+    return "not-found", ""
+
+
+def _summary(
+    status: Status,
+    how: str,
+    payload: Payload | None,
+    payload_error: str | None,
+    matches: list[RegistryMatch],
+    registered: int,
+    reading: Reading,
+) -> str:
+    flag = f", {_flag(payload)}" if payload else ""
+    if status == "yours" and how != "perceptual" and payload is not None:
+        if matches and matches[0].by_watermark:
+            return f"yours: {_origin(matches[0].record)}{flag}"
+        return f"yours: your watermark (photo #{payload.image_id}), but this registry has no record of it{flag}"
+    if status == "yours":
+        text = f"looks like your photo (perceptual match, distance {matches[0].distance}): {_origin(matches[0].record)}"
+        if payload is not None:
+            text += f"; but it carries someone else's notrain watermark (owner {payload.owner_id:07x})"
+        elif payload_error is not None:
+            text += "; it also carries a mark that is not a notrain payload"
+        return text
+    if status == "someone-else" and payload is not None:
+        return f"marked by someone else's notrain identity (owner {payload.owner_id:07x}){flag}"
+    if status == "marked-unknown":
+        message = reading.detection.message_hex
+        return f"marked, but not with a notrain v1 payload (message {message}): another tool or a newer notrain"
+    if reading.pdq_quality < PDQ_MIN_QUALITY:
+        return f"not found: no watermark, and too little detail to compare with the {registered} registered photos"
+    return f"not found: no watermark, no match among {registered} registered photos"
+
+
+def _origin(record: ProtectedImage) -> str:
+    return (
+        f"protected on {record.created_at[:10]} from {Path(record.input_path).name} "
+        f"for {_platform_label(record.platform)}"
+    )
+
+
+def _platform_label(name: str) -> str:
+    try:
+        return get_platform(name).label
+    except NotrainError:
+        return name
+
+
+def _flag(payload: Payload) -> str:
+    return "not-for-AI-training flag set" if payload.no_ai_training else "not-for-AI-training flag not set"
+
+
+def _watermark_line(detection: Detection) -> str:
+    if not detection.found:
+        return f"Watermark: none ({detection.reason or 'no watermark found'})."
+    turned = f"; read turned or mirrored ({detection.transform})" if detection.transform != "none" else ""
+    return f"Watermark: found, message {detection.message_hex} (confidence {float(detection.confidence):.2f}{turned})."
+
+
+def _record_line(match: RegistryMatch, path: Path) -> str:
+    record = match.record
+    line = (
+        f"Registry record #{record.id} by {match.how}: {_origin(record)}; "
+        f"original {record.input_path}, protected copy {record.output_path}."
+    )
+    here = str(path.resolve())
+    if here == record.output_path:
+        line += " This file is that protected copy."
+    elif here == record.input_path:
+        line += " This file is the original it was made from, not a protected copy."
+    return line
+
+
+def _rights_line(rights: tuple[Field, ...]) -> str:
+    if not rights:
+        return "Rights metadata: none."
+    by_key = {f.key: f.value for f in rights}
+    parts = []
+    if _DATA_MINING_KEY in by_key:
+        parts.append(f"data mining {by_key[_DATA_MINING_KEY].removeprefix(DATA_MINING_VOCABULARY)}")
+    copyright = next((by_key[k] for k in _COPYRIGHT_KEYS if k in by_key), None)
+    if copyright:
+        parts.append(f"copyright {copyright}")
+    creator = next((f.value for f in rights if f.key in _CREATOR_KEYS), None)
+    if creator:
+        parts.append(f"creator {creator}")
+    return f"Rights metadata: {'; '.join(parts) or 'present'} ({len(rights)} fields)."
+
+
+# --- scanning a folder ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """Every file a scan checked or skipped, and whether it was cut short."""
+
+    folder: Path
+    verdicts: tuple[Verdict, ...]
+    skipped: tuple[Skipped, ...]
+    interrupted: bool = False
+
+    @property
+    def matches(self) -> tuple[Verdict, ...]:
+        """Every verdict but "not-found": your photos, and those marked by someone."""
+        return tuple(v for v in self.verdicts if v.status != "not-found")
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = {"scanned": len(self.verdicts)} | {status: 0 for status in STATUSES}
+        for verdict in self.verdicts:
+            counts[verdict.status] += 1
+        return counts | {"skipped": len(self.skipped)}
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One ``CSV_COLUMNS`` record per file, skipped ones included (status "skipped")."""
+        skipped = [
+            {column: None for column in CSV_COLUMNS} | {"file": str(s.path), "status": "skipped", "summary": s.reason}
+            for s in self.skipped
+        ]
+        return [v.row() for v in self.verdicts] + skipped
+
+    def to_csv(self) -> str:
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        for row in self.rows():
+            writer.writerow({k: "" if v is None else str(v).lower() if isinstance(v, bool) else v for k, v in row.items()})
+        return buffer.getvalue()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "folder": str(self.folder),
+            "counts": self.counts,
+            "interrupted": self.interrupted,
+            "files": [v.as_dict() for v in self.verdicts] + [s.as_dict() for s in self.skipped],
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.as_dict(), ensure_ascii=False, indent=2) + "\n"
+
+    def write_csv(self, path: Path) -> None:
+        """Write ``to_csv()`` to ``path`` atomically, replacing an earlier report."""
+        write_atomic(path, self.to_csv().encode("utf-8"), overwrite=True)
+
+    def write_json(self, path: Path) -> None:
+        """Write ``to_json()`` to ``path`` atomically, replacing an earlier report."""
+        write_atomic(path, self.to_json().encode("utf-8"), overwrite=True)
+
+
+def scan_folder(
+    folder: Path,
+    db: Database,
+    *,
+    jobs: int = 1,
+    recursive: bool = True,
+    on_start: Callable[[int], None] | None = None,
+    on_result: Callable[[Verdict | Skipped], None] | None = None,
+) -> ScanResult:
+    """Verify every image in ``folder``; files that cannot be checked are skipped with their reason.
+
+    Files are read in ``jobs`` worker processes, which never touch the database;
+    the registry is searched here. ``on_start`` receives the number of files
+    found, ``on_result`` each verdict or skip as it comes. A Ctrl-C stops the
+    scan and returns what was checked so far, with ``interrupted`` set.
+    """
+    files, problems = collect_inputs([folder], recursive=recursive)
+    owners, registered = owner_ids(db), _registered(db)
+    verdicts: list[Verdict] = []
+    skipped: list[Skipped] = []
+    notify = on_result or (lambda _: None)
+    if on_start:
+        on_start(len(files) + len(problems))
+
+    def finish(outcome: Reading | Skipped) -> None:
+        if isinstance(outcome, Skipped):
+            skipped.append(outcome)
+            notify(outcome)
+            return
+        verdict = verify_reading(outcome, db, owners=owners, registered=registered)
+        verdicts.append(verdict)
+        notify(verdict)
+
+    paths = [file.path for file in files]
+    interrupted = False
+    try:
+        for problem in problems:
+            finish(Skipped(problem.path or folder, problem.message, problem.hint))
+        if jobs <= 1 or len(paths) <= 1:
+            for path in paths:
+                finish(_read_or_skip(path))
+        else:
+            _read_parallel(paths, jobs, finish)
+    except KeyboardInterrupt:
+        interrupted = True
+    order = {path: index for index, path in enumerate(paths)}  # workers finish in any order
+    return ScanResult(
+        folder=folder,
+        verdicts=tuple(sorted(verdicts, key=lambda v: order[v.path])),
+        skipped=tuple(sorted(skipped, key=lambda s: order.get(s.path, -1))),
+        interrupted=interrupted,
+    )
+
+
+def _read_or_skip(path: Path) -> Reading | Skipped:
+    """``read_image``, with every failure turned into a :class:`Skipped` (runs in worker processes)."""
+    try:
+        return read_image(path)
+    except NotrainError as exc:
+        return Skipped(path, exc.message, exc.hint)
+    except MemoryError:
+        return Skipped(path, f"{path}: not enough memory to read this image.", "Lower --jobs.")
+
+
+def _read_parallel(paths: list[Path], jobs: int, finish: Callable[[Reading | Skipped], None]) -> None:
+    """Read files in worker processes, at most ``2 * jobs`` queued at once.
+
+    Workers ignore Ctrl-C: on the first one, queued files are cancelled and those
+    being read are finished, so every result already paid for is kept.
+    """
+    queue = list(reversed(paths))
+    running: dict[Future[Reading | Skipped], Path] = {}
+
+    def collect(futures: set[Future[Reading | Skipped]]) -> None:
+        for future in futures:
+            path = running.pop(future)
+            try:
+                finish(future.result())
+            except BrokenExecutor as exc:  # a worker that died (killed, out of memory)
+                finish(Skipped(path, f"The worker reading this file stopped: {exc!r}.", "Try again with --jobs 1."))
+
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_interrupts) as pool:
+        try:
+            while queue or running:
+                while queue and len(running) < 2 * jobs:
+                    path = queue.pop()
+                    running[pool.submit(_read_or_skip, path)] = path
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                collect(done)
+        except KeyboardInterrupt:
+            for future in list(running):
+                if future.cancel():
+                    running.pop(future)
+            collect(wait(running)[0])
+            raise
+
+
+def _ignore_interrupts() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
