@@ -173,6 +173,18 @@ def test_different_photos_are_far_apart() -> None:
     assert min(distances) > PDQ_MATCH_DISTANCE
 
 
+PILLOW_TRANSPOSES = (
+    "ROTATE_90",
+    "ROTATE_180",
+    "ROTATE_270",
+    "FLIP_TOP_BOTTOM",
+    "FLIP_LEFT_RIGHT",
+    "TRANSPOSE",
+    "TRANSVERSE",
+)
+"""Variants 1 to 7 of ``pdq_dihedral`` are the hashes of the image turned by these Pillow transposes."""
+
+
 @pytest.mark.parametrize("size", [(576, 320), (320, 320)])
 def test_dihedral_variants_are_the_hashes_of_the_turned_image(size: tuple[int, int]) -> None:
     """Sides of 64 x an odd number with an odd filter window sample symmetrically: exact equality."""
@@ -193,17 +205,6 @@ def test_dihedral_variants_are_close_at_any_size() -> None:
         turned = pdq_hash(photo.transpose(getattr(Image.Transpose, name)))
         assert variant.distance(turned) <= 16, name
         assert min(variant.distance(other) for other in variants if other is not variant) > 31
-
-
-PILLOW_TRANSPOSES = (
-    "ROTATE_90",
-    "ROTATE_180",
-    "ROTATE_270",
-    "FLIP_TOP_BOTTOM",
-    "FLIP_LEFT_RIGHT",
-    "TRANSPOSE",
-    "TRANSVERSE",
-)
 
 
 def test_a_flat_picture_has_no_quality() -> None:

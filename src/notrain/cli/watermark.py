@@ -14,7 +14,13 @@ from notrain.cli._common import EXIT_FAILED, console, err_console, handle_errors
 from notrain.errors import InputError, NotrainError, OptionError
 from notrain.imaging import EXTENSIONS, encode_image, open_image
 from notrain.protect.files import write_atomic
-from notrain.watermark import DEFAULT_PSNR, Detection, detect_watermark, embed_watermark, message_from_hex
+from notrain.watermark import (
+    DEFAULT_PSNR,
+    Detection,
+    detect_watermark,
+    embed_watermark,
+    message_from_hex,
+)
 
 __all__ = ["watermark_group"]
 

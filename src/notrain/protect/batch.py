@@ -12,9 +12,9 @@ from __future__ import annotations
 import hashlib
 import os
 import signal
-from dataclasses import replace
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import replace
 from pathlib import Path
 
 from notrain.errors import InputError

@@ -15,11 +15,11 @@ from typing import Any
 
 from PIL import Image
 
+from notrain.errors import InputError
 from notrain.imaging import Geometry, ImageInfo, Platform, prepare
 from notrain.metadata import Field, Metadata, MetadataDiff, PrivacyOptions, Rights
 from notrain.protect.options import ProtectOptions
 from notrain.protect.report import Survival
-from notrain.errors import InputError
 from notrain.watermark import (
     MarkResult,
     Payload,
@@ -32,11 +32,11 @@ from notrain.watermark import (
 
 __all__ = [
     "MARK_SURVIVAL_RATIO",
+    "InvisibleMarkStep",
     "Plan",
     "PlatformCopy",
     "PrepareStep",
     "PrivacyStep",
-    "InvisibleMarkStep",
     "RightsStep",
     "Step",
     "VisibleMarkStep",

@@ -297,7 +297,7 @@ def verify_reading(
         whose = "one of your identities" if mine else "not one of your identities"
         evidence.append(f"Payload: owner {payload.owner_id:07x} ({whose}), photo #{payload.image_id}, {_flag(payload)}.")
     elif payload_error:
-        evidence.append(f"The mark is not a notrain payload this version reads: {payload_error}")
+        evidence.append(f"Payload: none that this notrain reads. {payload_error}")
 
     marked = db.by_payload(payload.hex) if payload is not None and mine else []
     if payload is not None and mine and not marked:
@@ -423,7 +423,7 @@ def _flag(payload: Payload) -> str:
 def _watermark_line(detection: Detection) -> str:
     if not detection.found:
         return f"Watermark: none ({detection.reason or 'no watermark found'})."
-    turned = f"; read turned or mirrored ({detection.transform})" if detection.transform != "none" else ""
+    turned = f"; read from a turned or mirrored copy: {detection.transform}" if detection.transform != "none" else ""
     return f"Watermark: found, message {detection.message_hex} (confidence {float(detection.confidence):.2f}{turned})."
 
 
@@ -494,7 +494,7 @@ class ScanResult:
         writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
         writer.writeheader()
         for row in self.rows():
-            writer.writerow({k: "" if v is None else str(v).lower() if isinstance(v, bool) else v for k, v in row.items()})
+            writer.writerow({key: _cell(value) for key, value in row.items()})
         return buffer.getvalue()
 
     def as_dict(self) -> dict[str, Any]:
@@ -515,6 +515,13 @@ class ScanResult:
     def write_json(self, path: Path) -> None:
         """Write ``to_json()`` to ``path`` atomically, replacing an earlier report."""
         write_atomic(path, self.to_json().encode("utf-8"), overwrite=True)
+
+
+def _cell(value: Any) -> Any:
+    """A CSV cell: empty for None, ``true``/``false`` for booleans."""
+    if value is None:
+        return ""
+    return str(value).lower() if isinstance(value, bool) else value
 
 
 def scan_folder(

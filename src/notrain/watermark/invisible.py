@@ -361,7 +361,7 @@ def _acf_near(acf: np.ndarray, x: float, y: float) -> float:
 def _lattice_score(acf: np.ndarray, b1: np.ndarray, b2: np.ndarray, reach: float) -> float:
     total, count = 0.0, 0
     for i in range(-2, 3):
-        for j in range(0, 3):
+        for j in range(3):
             if j == 0 and i <= 0:
                 continue
             point = i * b1 + j * b2
@@ -430,7 +430,7 @@ def _refine(acf: np.ndarray, b1: np.ndarray, b2: np.ndarray, reach: float) -> tu
     """Least-squares fit of the basis to sub-pixel peaks at many lattice points."""
     rows, targets, weights = [], [], []
     for i in range(-4, 5):
-        for j in range(0, 5):
+        for j in range(5):
             if (j == 0 and i <= 0) or max(abs(i), abs(j)) > 4:
                 continue
             point = i * b1 + j * b2
