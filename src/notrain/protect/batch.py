@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import os
-import signal
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import replace
 from pathlib import Path
 
+from notrain.engine import run_each
 from notrain.errors import InputError
 from notrain.protect.files import InputFile, check_output_folder, collect_inputs, sha256_file
 from notrain.protect.options import ProtectOptions
@@ -107,59 +106,19 @@ def protect_batch(
 
     interrupted = False
     try:
-        if jobs <= 1 or len(pending) <= 1:
-            for job in pending:
-                finish(protect_file(job))
-        else:
-            _run_parallel(pending, jobs, finish)
+        run_each(pending, protect_file, finish, jobs=jobs, crashed=_worker_crashed)
     except KeyboardInterrupt:
         interrupted = True
     return BatchResult(results=tuple(results), interrupted=interrupted)
 
 
-def _run_parallel(pending: list[Job], jobs: int, finish: Callback) -> None:
-    """Run jobs in worker processes, at most ``2 * jobs`` queued at once so memory stays flat.
-
-    Workers ignore Ctrl-C: on the first one, queued jobs are cancelled and the
-    photos already being processed are finished and recorded, so nothing done
-    is lost; a second Ctrl-C stops at once.
-    """
-    queue = list(reversed(pending))
-    running: dict[Future[FileResult], Job] = {}
-
-    def collect(futures: set[Future[FileResult]]) -> None:
-        for future in futures:
-            job = running.pop(future)
-            try:
-                finish(future.result())
-            except Exception as exc:  # a worker that died (killed, out of memory)
-                finish(
-                    FileResult(
-                        input=str(job.input),
-                        status="failed",
-                        error=f"The worker processing this file stopped: {exc!r}.",
-                        hint="Try again with --jobs 1 to see the full error.",
-                    )
-                )
-
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_interrupts) as pool:
-        try:
-            while queue or running:
-                while queue and len(running) < 2 * jobs:
-                    job = queue.pop()
-                    running[pool.submit(protect_file, job)] = job
-                done, _ = wait(running, return_when=FIRST_COMPLETED)
-                collect(done)
-        except KeyboardInterrupt:
-            for future in list(running):
-                if future.cancel():
-                    running.pop(future)
-            collect(wait(running)[0])
-            raise
-
-
-def _ignore_interrupts() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+def _worker_crashed(job: Job, error: BaseException) -> FileResult:
+    return FileResult(
+        input=str(job.input),
+        status="failed",
+        error=f"The worker processing this file stopped: {error!r}.",
+        hint="Try again with --jobs 1 to see the full error.",
+    )
 
 
 def _already_done(db: Database, job: Job, key: str) -> FileResult | None:

@@ -18,15 +18,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-import signal
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from PIL import ImageStat
 
+from notrain.engine import run_each
 from notrain.errors import InputError, NotrainError
 from notrain.imaging import get_platform, open_image
 from notrain.imaging.pdq import (
@@ -562,11 +561,7 @@ def scan_folder(
     try:
         for problem in problems:
             finish(Skipped(problem.path or folder, problem.message, problem.hint))
-        if jobs <= 1 or len(paths) <= 1:
-            for path in paths:
-                finish(_read_or_skip(path))
-        else:
-            _read_parallel(paths, jobs, finish)
+        run_each(paths, _read_or_skip, finish, jobs=jobs, crashed=_reader_crashed)
     except KeyboardInterrupt:
         interrupted = True
     order = {path: index for index, path in enumerate(paths)}  # workers finish in any order
@@ -588,38 +583,5 @@ def _read_or_skip(path: Path) -> Reading | Skipped:
         return Skipped(path, f"{path}: not enough memory to read this image.", "Lower --jobs.")
 
 
-def _read_parallel(paths: list[Path], jobs: int, finish: Callable[[Reading | Skipped], None]) -> None:
-    """Read files in worker processes, at most ``2 * jobs`` queued at once.
-
-    Workers ignore Ctrl-C: on the first one, queued files are cancelled and those
-    being read are finished, so every result already paid for is kept.
-    """
-    queue = list(reversed(paths))
-    running: dict[Future[Reading | Skipped], Path] = {}
-
-    def collect(futures: set[Future[Reading | Skipped]]) -> None:
-        for future in futures:
-            path = running.pop(future)
-            try:
-                finish(future.result())
-            except BrokenExecutor as exc:  # a worker that died (killed, out of memory)
-                finish(Skipped(path, f"The worker reading this file stopped: {exc!r}.", "Try again with --jobs 1."))
-
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_interrupts) as pool:
-        try:
-            while queue or running:
-                while queue and len(running) < 2 * jobs:
-                    path = queue.pop()
-                    running[pool.submit(_read_or_skip, path)] = path
-                done, _ = wait(running, return_when=FIRST_COMPLETED)
-                collect(done)
-        except KeyboardInterrupt:
-            for future in list(running):
-                if future.cancel():
-                    running.pop(future)
-            collect(wait(running)[0])
-            raise
-
-
-def _ignore_interrupts() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+def _reader_crashed(path: Path, error: BaseException) -> Skipped:
+    return Skipped(path, f"The worker reading this file stopped: {error!r}.", "Try again with --jobs 1.")

@@ -82,7 +82,7 @@ def encode_bits(message: bytes) -> np.ndarray:
     for t, bit in enumerate(info):
         register = (state << 1) | int(bit)
         state = register & (_STATES - 1)
-        out[t] = [bin(register & g).count("1") & 1 for g in _GENERATORS]
+        out[t] = [(register & g).bit_count() & 1 for g in _GENERATORS]
     return out.reshape(-1)
 
 

@@ -19,7 +19,7 @@ How it works (docs/watermark.md has the long version):
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image
@@ -106,7 +106,6 @@ class Detection:
     """Mirror or quarter-turn found by synchronisation ("none", "rot90", "flip-x", ...)."""
     reason: str = ""
     """Why nothing was found, in words."""
-    details: dict[str, float] = field(default_factory=dict, repr=False)
 
     @property
     def message_hex(self) -> str | None:
@@ -211,14 +210,9 @@ def embed_watermark(image: Image.Image, message: bytes, *, psnr: float = DEFAULT
     luma = _luminance(pixels)
     cell = cell_size(width, height)
     period = CELLS * cell
-    mask = _masking(luma, cell)
+    delta = _sample_tile(_render_tile(_tile_cells(message)), width, height, period) * _masking(luma, cell)
     target_rms = 255.0 * 10 ** (-psnr / 20)
-
-    def render(cells: np.ndarray) -> np.ndarray:
-        delta = _sample_tile(_render_tile(cells), width, height, period) * mask
-        return delta * (target_rms / max(float(np.sqrt(np.mean(delta * delta))), 1e-6))
-
-    delta = render(_tile_cells(message))
+    delta *= target_rms / max(float(np.sqrt(np.mean(delta * delta))), 1e-6)
     marked = np.clip(pixels + delta[..., None] + 0.5, 0, 255).astype(np.uint8)
     out = Image.fromarray(marked, "RGB")
     if alpha is not None:
@@ -277,7 +271,6 @@ class _Band:
     cutoff: float
     step: float
     acf: np.ndarray
-    flat_spectrum: np.ndarray
     shape: tuple[int, int]
 
 
@@ -327,7 +320,7 @@ def _bands(luma: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[_Band]]:
         ring = ring[max(0, cy - reach) : cy + reach, max(0, cx - reach) : cx + reach]
         acf /= max(float(np.std(ring[np.abs(ring) < np.percentile(np.abs(ring), 99)])), 1e-9)
         step = height / shape[0]
-        bands.append(_Band(cutoff, step, acf.astype(np.float32), cropped, shape))
+        bands.append(_Band(cutoff, step, acf.astype(np.float32), shape))
     return spectrum, smooth, bands
 
 
@@ -416,14 +409,15 @@ def _subpixel_peak(acf: np.ndarray, x: float, y: float, search: int = 2) -> tupl
     if wy in (0, 2 * search) or wx in (0, 2 * search):
         return None
     centre = window[wy, wx]
-
-    def offset(minus: float, plus: float) -> float:
-        denominator = minus - 2 * centre + plus
-        return 0.0 if denominator >= 0 else 0.5 * (minus - plus) / denominator
-
-    dx = offset(window[wy, wx - 1], window[wy, wx + 1])
-    dy = offset(window[wy - 1, wx], window[wy + 1, wx])
+    dx = _vertex(window[wy, wx - 1], centre, window[wy, wx + 1])
+    dy = _vertex(window[wy - 1, wx], centre, window[wy + 1, wx])
     return xi - search + wx + dx, yi - search + wy + dy, float(centre)
+
+
+def _vertex(minus: float, centre: float, plus: float) -> float:
+    """Offset (-0.5..0.5) of the top of the parabola through three neighbouring samples."""
+    denominator = minus - 2 * centre + plus
+    return 0.0 if denominator >= 0 else 0.5 * (minus - plus) / denominator
 
 
 def _refine(acf: np.ndarray, b1: np.ndarray, b2: np.ndarray, reach: float) -> tuple[np.ndarray, np.ndarray]:
@@ -450,7 +444,7 @@ def _refine(acf: np.ndarray, b1: np.ndarray, b2: np.ndarray, reach: float) -> tu
     return solution[0], solution[1]
 
 
-def _fold(whitened: np.ndarray, b1: np.ndarray, b2: np.ndarray, spread: float | None = None) -> np.ndarray:
+def _fold(whitened: np.ndarray, b1: np.ndarray, b2: np.ndarray) -> np.ndarray:
     """Average every tile of the image onto one tile sampled OVERSAMPLE times per cell."""
     height, width = whitened.shape
     bins = CELLS * OVERSAMPLE
@@ -462,7 +456,7 @@ def _fold(whitened: np.ndarray, b1: np.ndarray, b2: np.ndarray, spread: float | 
     iu = (np.floor((u - np.floor(u)) * bins).astype(np.int64)) % bins
     iv = (np.floor((v - np.floor(v)) * bins).astype(np.int64)) % bins
     index = (iv * bins + iu).ravel()
-    spread = spread or float(np.std(whitened)) or 1.0
+    spread = float(np.std(whitened)) or 1.0
     values = np.clip(whitened.ravel() / spread, -3, 3)
     sums = np.bincount(index, weights=values, minlength=bins * bins)
     counts = np.bincount(index, minlength=bins * bins)
@@ -495,15 +489,9 @@ def _synchronise(folded: np.ndarray) -> tuple[str, np.ndarray, float, tuple[floa
         py, px = divmod(peak, correlation.shape[1])
         score = (correlation.flat[peak] - correlation.mean()) / (correlation.std() + 1e-12)
         if best is None or score > best[2]:
-            n = correlation.shape[0]
-
-            def offset(minus: float, centre: float, plus: float) -> float:
-                denominator = minus - 2 * centre + plus
-                return 0.0 if denominator >= 0 else 0.5 * (minus - plus) / denominator
-
-            c = correlation
-            dy = offset(c[(py - 1) % n, px], c[py, px], c[(py + 1) % n, px])
-            dx = offset(c[py, (px - 1) % n], c[py, px], c[py, (px + 1) % n])
+            n, c = correlation.shape[0], correlation
+            dy = _vertex(c[(py - 1) % n, px], c[py, px], c[(py + 1) % n, px])
+            dx = _vertex(c[py, (px - 1) % n], c[py, px], c[py, (px + 1) % n])
             best = (name, spectrum, float(score), (py + dy, px + dx))
     assert best is not None
     return best
