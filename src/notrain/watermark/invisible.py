@@ -3,14 +3,15 @@
 How it works (docs/watermark.md has the long version):
 
 * The mark is a tile of 32x32 cells repeated over the whole image. Each cell adds a smooth bump of
-  +-1 to the luminance. A tile's cells carry two superimposed signals: a fixed pseudo-random
+  +-1 to the luminance, with the finer patterns of the grid emphasised. A tile's cells carry two superimposed signals: a fixed pseudo-random
   synchronisation pattern and the 282 bits of the error-corrected message (64 data bits, a CRC-24 and
   a rate-1/3 convolutional code), each spread over three or four cells of every tile.
 * The tile's size follows the image (four tiles across the short side), so the mark keeps its shape
   relative to the picture whatever size the platform makes of it.
-* Detection needs nothing but the image. The tiling makes the image's whitened autocorrelation peak
-  on a lattice; the lattice gives the tile's size, rotation and aspect as the image is now. Every tile
-  is then folded onto one, which sums the mark's energy across the image; the synchronisation pattern
+* Detection needs nothing but the image. The picture's content is suppressed (its spectrum whitened,
+  then every neighbourhood evened out), which leaves the tiling as a lattice of peaks in the spectrum.
+  A log-polar correlation with the lattice's own shape finds the tile's size and rotation in one
+  pass, and a fit over every peak adds any change of aspect. Every tile is then folded onto one, which sums the mark's energy across the image; the synchronisation pattern
   finds where the tile starts (and whether the picture was mirrored or turned by 90 degrees); the
   cells are read and decoded. Only a message whose CRC matches and whose codeword agrees strongly with
   what was read counts as found, so a wrong read says "no watermark" rather than naming a wrong owner.
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image
-from scipy import fft, ndimage
+from scipy import fft, ndimage, optimize
 
 from notrain.errors import InputError
 from notrain.watermark.coding import (
@@ -76,11 +77,6 @@ OVERSAMPLE = 2
 WORK_SIDE = 1200
 """Detection works on a copy whose long side is at most this (the mark scales with the image)."""
 
-LAG_RANGE = (30.0, 42.0)
-"""Tile periods searched in each band's grid: 32 cells at 0.85-1.9 grid pixels each."""
-
-SPECTRAL_FLOOR = 2.5
-
 MAX_TRIES = 4
 """Lattice candidates decoded at most (each try is a chance for a false positive)."""
 
@@ -131,7 +127,11 @@ def _layout() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     bit_of_cell = np.empty(cells, dtype=np.int64)
     bit_of_cell[order] = np.arange(cells) % coded_length()
     chips = hash_bits("chips", cells).astype(np.float32) * 2 - 1
-    return sync.reshape(CELLS, CELLS), bit_of_cell.reshape(CELLS, CELLS), chips.reshape(CELLS, CELLS)
+    return (
+        sync.reshape(CELLS, CELLS),
+        bit_of_cell.reshape(CELLS, CELLS),
+        chips.reshape(CELLS, CELLS),
+    )
 
 
 _SYNC, _BIT_OF_CELL, _CHIPS = _layout()
@@ -146,6 +146,25 @@ def _upsample(cells: np.ndarray, factor: int) -> np.ndarray:
     return np.real(fft.ifft2(fft.ifftshift(padded))) * factor * factor
 
 
+def _emphasis() -> np.ndarray:
+    """Spectral weights of the cell grid: finer patterns get more of the mark's energy.
+
+    Photos have most of their energy at coarse scales, so once the detector whitens the image, each
+    unit of mark energy counts for more the finer it is. The weights grow as the square root of the
+    frequency (steeper emphasis loses the mark to JPEG and to downscaling)."""
+    k = fft.fftfreq(CELLS) * CELLS
+    radius = np.maximum(np.hypot(k[:, None], k[None, :]), 1.0)
+    weights = np.sqrt(radius / (CELLS / 2))
+    return weights / np.sqrt(np.mean(weights**2))
+
+
+_EMPHASIS = _emphasis()
+
+
+def _emphasised(cells: np.ndarray) -> np.ndarray:
+    return np.real(fft.ifft2(fft.fft2(cells) * _EMPHASIS))
+
+
 def _tile_cells(message: bytes) -> np.ndarray:
     data = (encode_bits(message).astype(np.float32) * 2 - 1)[_BIT_OF_CELL] * _CHIPS
     data_weight = math.sqrt(1 - SYNC_WEIGHT**2)
@@ -153,7 +172,7 @@ def _tile_cells(message: bytes) -> np.ndarray:
 
 
 def _render_tile(cells: np.ndarray) -> np.ndarray:
-    tile = _upsample(cells, _RENDER)
+    tile = _upsample(_emphasised(cells), _RENDER)
     return (tile / np.sqrt(np.mean(tile**2))).astype(np.float32)
 
 
@@ -194,7 +213,9 @@ def _masking(luma: np.ndarray, cell: float) -> np.ndarray:
     return mask.astype(np.float32)
 
 
-def embed_watermark(image: Image.Image, message: bytes, *, psnr: float = DEFAULT_PSNR) -> Image.Image:
+def embed_watermark(
+    image: Image.Image, message: bytes, *, psnr: float = DEFAULT_PSNR
+) -> Image.Image:
     """Return a copy of ``image`` carrying the 8-byte ``message`` (alpha is kept untouched)."""
     if len(message) * 8 != MESSAGE_BITS:
         raise ValueError(f"a watermark message is {MESSAGE_BITS // 8} bytes, got {len(message)}")
@@ -210,7 +231,9 @@ def embed_watermark(image: Image.Image, message: bytes, *, psnr: float = DEFAULT
     luma = _luminance(pixels)
     cell = cell_size(width, height)
     period = CELLS * cell
-    delta = _sample_tile(_render_tile(_tile_cells(message)), width, height, period) * _masking(luma, cell)
+    delta = _sample_tile(_render_tile(_tile_cells(message)), width, height, period) * _masking(
+        luma, cell
+    )
     target_rms = 255.0 * 10 ** (-psnr / 20)
     delta *= target_rms / max(float(np.sqrt(np.mean(delta * delta))), 1e-6)
     marked = np.clip(pixels + delta[..., None] + 0.5, 0, 255).astype(np.uint8)
@@ -263,21 +286,213 @@ def _periodic_spectrum(luma: np.ndarray) -> np.ndarray:
     return spectrum
 
 
-@dataclass
-class _Band:
-    """The image's whitened spectrum cut to frequencies below ``cutoff`` (cycles per pixel), seen on
-    a grid ``step`` times coarser than the image's."""
-
-    cutoff: float
-    step: float
-    acf: np.ndarray
-    shape: tuple[int, int]
+def _whitened_spectrum(values: np.ndarray) -> np.ndarray:
+    """The spectrum divided by its smoothed magnitude: every frequency equally loud."""
+    spectrum = _periodic_spectrum(values)
+    power = spectrum.real**2 + spectrum.imag**2
+    return spectrum / np.sqrt(ndimage.uniform_filter(power, size=7, mode="wrap") + 1e-6)
 
 
-def _crop_spectrum(spectrum: np.ndarray, height: int, width: int, cutoff: float) -> tuple[np.ndarray, tuple[int, int]]:
+LOCAL_SIGMA = 2.0
+"""Reach, in working pixels, of the local loudness the residual is divided by."""
+
+LOCAL_POWER = 1.5
+"""The residual is divided by its local RMS to this power: busy areas, where the picture drowns the
+mark, count for less than quiet ones."""
+
+
+def _residual(luma: np.ndarray) -> np.ndarray:
+    """What is left of the picture once its content is suppressed: whitened, then locally evened."""
+    white = fft.irfft2(_whitened_spectrum(luma), s=luma.shape, workers=1)
+    loudness = ndimage.gaussian_filter(white * white, LOCAL_SIGMA)
+    return (white / (loudness + 1e-3 * float(loudness.mean())) ** (LOCAL_POWER / 2)).astype(
+        np.float32
+    )
+
+
+# The mark's spectrum is a lattice of peaks: a tile of period P turned by theta puts energy at the
+# frequencies R(theta) k / P for integer vectors k up to the cell band (|k| <= CELLS / 2 per axis).
+# The detector looks for that lattice in a log-polar view of the whitened power spectrum, where
+# scaling and turning the image only shift it: one correlation with the lattice's own log-polar
+# picture scores every period and angle at once.
+
+_HARMONIC = CELLS // 2
+
+
+def _harmonics() -> tuple[np.ndarray, np.ndarray]:
+    """Lattice vectors k of the half plane, and how much each is expected to stand out."""
+    ks = np.array(
+        [
+            (kx, ky)
+            for ky in range(_HARMONIC + 1)
+            for kx in range(-_HARMONIC, _HARMONIC + 1)
+            if ky > 0 or kx > 0
+        ],
+        dtype=np.float64,
+    )
+    # Whitening favours fine frequencies, where photos are quiet: weight them up.
+    return ks, np.hypot(ks[:, 0], ks[:, 1]) ** 2
+
+
+_HARMONICS, _HARMONIC_WEIGHTS = _harmonics()
+
+_LOG_RADII = 512
+_ANGLES = 256
+"""Log-polar grid of the lattice search: radii (log frequency) by angles over half a turn."""
+
+PEAK_CAP = 8.0
+"""Whitened power is capped here so that a few strong features of the picture cannot pose as a lattice."""
+
+MIN_PERIOD = 24.0
+"""Shortest tile, in working pixels, the search considers (cells smaller than a pixel are gone)."""
+
+
+def _lattice_power(spectrum: np.ndarray) -> np.ndarray:
+    power = np.minimum(spectrum.real**2 + spectrum.imag**2, PEAK_CAP)
+    # Rows and columns of the picture (scan lines, borders, sensor patterns) put ridges on the
+    # spectrum's axes that would outshine the lattice; the mark loses little without them.
+    power[:2, :] = 0
+    power[-1:, :] = 0
+    power[:, :2] = 0
+    return power
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    score: float
+    """Height of the lattice peak in robust standard deviations of its row."""
+    period: float
+    angle: float
+
+
+def _template(step: float) -> np.ndarray:
+    """The lattice of period 1 drawn on the log-polar grid (bilinear splats), zero-padded in radius."""
+    rows = np.log(np.hypot(_HARMONICS[:, 0], _HARMONICS[:, 1])) / step
+    cols = (np.arctan2(_HARMONICS[:, 1], _HARMONICS[:, 0]) % np.pi) / (np.pi / _ANGLES)
+    template = np.zeros((2 * _LOG_RADII, _ANGLES))
+    r0, c0 = np.floor(rows).astype(np.int64), np.floor(cols).astype(np.int64)
+    fr, fc = rows - r0, cols - c0
+    for dr, wr in ((0, 1 - fr), (1, fr)):
+        for dc, wc in ((0, 1 - fc), (1, fc)):
+            np.add.at(
+                template,
+                ((r0 + dr) % (2 * _LOG_RADII), (c0 + dc) % _ANGLES),
+                _HARMONIC_WEIGHTS * wr * wc,
+            )
+    return template
+
+
+def _lattice_candidates(power: np.ndarray, shape: tuple[int, int], count: int) -> list[_Candidate]:
+    """The likeliest (period, angle) of a square tile lattice, best first."""
+    height, width = shape
+    short = min(height, width)
+    shortest, longest = max(MIN_PERIOD, short / 10), short / 1.3
+    if shortest >= longest:
+        return []
+    # Log-polar resampling of the spectrum: row i is frequency exp(rho0 + i * step) cycles/pixel.
+    rho0 = math.log(1 / longest)
+    step = (math.log(0.5) - rho0) / _LOG_RADII
+    radius = np.exp(rho0 + step * np.arange(_LOG_RADII))[:, None]
+    angle = (np.pi / _ANGLES) * np.arange(_ANGLES)[None, :]
+    fx, fy = radius * np.cos(angle) * width, radius * np.sin(angle) * height
+    mirror = np.where(fx < 0, -1.0, 1.0)  # the rfft2 keeps fx >= 0; the rest is the conjugate
+    peaks = ndimage.maximum_filter(power, size=3, mode="wrap")
+    polar = ndimage.map_coordinates(
+        peaks, [((fy * mirror) % height).ravel(), (fx * mirror).ravel()], order=1, mode="grid-wrap"
+    ).reshape(_LOG_RADII, _ANGLES)
+    padded = np.zeros((2 * _LOG_RADII, _ANGLES))
+    padded[:_LOG_RADII] = polar
+    # correlation[s, t] = sum over k of polar[row_k + s, col_k + t]: period exp(-(rho0 + s * step)).
+    correlation = np.real(fft.ifft2(fft.fft2(padded) * np.conj(fft.fft2(_template(step)))))
+    first = int((-math.log(longest) - rho0) / step)
+    last = int((-math.log(shortest) - rho0) / step)
+    scores = correlation[first:last]
+    centre = np.median(scores, axis=1, keepdims=True)
+    spread = 1.4826 * np.median(np.abs(scores - centre), axis=1, keepdims=True) + 1e-9
+    scores = (scores - centre) / spread
+    # A square lattice looks the same a quarter turn on.
+    quarter = _ANGLES // 2
+    scores = np.maximum(scores[:, :quarter], scores[:, quarter:])
+    local = ndimage.maximum_filter(scores, size=9, mode=("nearest", "wrap")) == scores
+    rows, cols = np.nonzero(local)
+    values = scores[rows, cols]
+    found = []
+    for i in np.argsort(values)[::-1][:count]:
+        row, col = rows[i], cols[i]
+        up = 0.0
+        if 0 < row < scores.shape[0] - 1:
+            up = _vertex(scores[row - 1, col], scores[row, col], scores[row + 1, col])
+        across = _vertex(
+            scores[row, (col - 1) % quarter], scores[row, col], scores[row, (col + 1) % quarter]
+        )
+        period = math.exp(-(rho0 + (row + first + up) * step))
+        theta = (col + across) * np.pi / _ANGLES
+        found.append(
+            _Candidate(float(values[i]), period, theta - np.pi / 2 if theta > np.pi / 4 else theta)
+        )
+    return found
+
+
+ASPECT_REACH = 0.12
+"""Changes of aspect (a picture stretched along one axis) the lattice fit looks across: +-12%."""
+
+
+def _lattice_sums(
+    smoothed: np.ndarray, shape: tuple[int, int], harmonics: np.ndarray, matrices: np.ndarray
+) -> np.ndarray:
+    """For each 2x2 matrix of basis frequencies, the spectrum summed over its lattice points."""
+    height, width = shape
+    points = np.einsum("mij,kj->mki", matrices, harmonics)
+    mirror = np.where(points[..., 0] < 0, -1.0, 1.0)
+    rows = (points[..., 1] * height * mirror) % height
+    cols = points[..., 0] * width * mirror
+    values = ndimage.map_coordinates(
+        smoothed, [rows.ravel(), cols.ravel()], order=1, mode="grid-wrap"
+    )
+    return values.reshape(points.shape[:2]).sum(axis=1)
+
+
+def _refine(
+    smoothed: np.ndarray, shape: tuple[int, int], period: float, angle: float
+) -> np.ndarray:
+    """Fit all four numbers of the lattice (period, angle, and any change of aspect or shear) to the
+    spectrum, starting from the square lattice the search found. Returns the 2x2 matrix whose
+    columns are the lattice's basis frequencies (cycles/pixel)."""
+    height, width = shape
+    turn = np.array([[math.cos(angle), -math.sin(angle)], [math.sin(angle), math.cos(angle)]])
+    first = _HARMONICS / period
+    inside = (np.abs(first[:, 0]) < 0.5 - 2 / width) & (np.abs(first[:, 1]) < 0.5 - 2 / height)
+    harmonics = _HARMONICS[inside]
+    # A stretched picture has a rectangular lattice: scan each side's period in turn (the harmonics
+    # off that side's axis still line up well enough to show the right one), twice over.
+    periods = np.array([period, period])
+    factors = np.exp(np.linspace(-ASPECT_REACH, ASPECT_REACH, 97))
+    for _ in range(2):
+        for side in (0, 1):
+            trial = np.repeat(periods[None, :], len(factors), axis=0)
+            trial[:, side] *= factors
+            matrices = turn[None, :, :] / trial[:, None, :]
+            periods = trial[int(np.argmax(_lattice_sums(smoothed, shape, harmonics, matrices)))]
+    start = turn / periods[None, :]
+    reach = float(np.abs(start).max())
+
+    def loss(params: np.ndarray) -> float:
+        return -float(
+            _lattice_sums(smoothed, shape, harmonics, (params.reshape(1, 2, 2) * reach))[0]
+        )
+
+    result = optimize.minimize(
+        loss, start.ravel() / reach, method="Nelder-Mead", options={"xatol": 1e-5, "fatol": 1e-3}
+    )
+    return result.x.reshape(2, 2) * reach
+
+
+def _crop_spectrum(
+    spectrum: np.ndarray, height: int, width: int, cutoff: float
+) -> tuple[np.ndarray, tuple[int, int]]:
     """The rfft2 coefficients below ``cutoff``, laid out as the rfft2 of a smaller image."""
-    ny = max(2, int(round(cutoff * height)))
-    nx = max(2, int(round(cutoff * width)))
+    ny = max(2, round(cutoff * height))
+    nx = max(2, round(cutoff * width))
     if 2 * ny >= height and 2 * nx >= width:
         return spectrum, (height, width)
     ny, nx = min(ny, height // 2), min(nx, width // 2)
@@ -285,168 +500,9 @@ def _crop_spectrum(spectrum: np.ndarray, height: int, width: int, cutoff: float)
     return rows[:, : nx + 1], (2 * ny, 2 * nx)
 
 
-BAND_CUTOFFS = tuple(0.5 * 0.8**k for k in range(12))
-"""Frequency bands searched for the mark's lattice, each 1.6 times below the last."""
-
-
-def _whitening(luma: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The image's spectrum and its smoothed power, by which the detector whitens it."""
-    spectrum = _periodic_spectrum(luma)
-    power = spectrum.real**2 + spectrum.imag**2
-    return spectrum, ndimage.uniform_filter(power, size=7, mode="wrap") + 1e-6
-
-
-def _bands(luma: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[_Band]]:
-    height, width = luma.shape
-    spectrum, smooth = _whitening(luma)
-    power = spectrum.real**2 + spectrum.imag**2
-    flat = np.minimum(power / smooth, 8.0)
-    flat[flat < SPECTRAL_FLOOR] = 0
-    # Rows and columns of the picture (scan lines, borders, sensor patterns) put ridges on the
-    # autocorrelation's axes that would outshine the lattice; the mark loses little without them.
-    flat[:2, :] = 0
-    flat[-1:, :] = 0
-    flat[:, :2] = 0
-    bands = []
-    for cutoff in BAND_CUTOFFS:
-        cropped, shape = _crop_spectrum(flat, height, width, cutoff)
-        if min(shape) < 2 * CELLS:
-            break
-        acf = fft.irfft2(cropped, s=shape, workers=1)
-        # In units of the noise among the lags searched, so that bands compare.
-        ring = fft.fftshift(acf)
-        cy, cx = shape[0] // 2, shape[1] // 2
-        reach = int(2 * LAG_RANGE[1])
-        ring = ring[max(0, cy - reach) : cy + reach, max(0, cx - reach) : cx + reach]
-        acf /= max(float(np.std(ring[np.abs(ring) < np.percentile(np.abs(ring), 99)])), 1e-9)
-        step = height / shape[0]
-        bands.append(_Band(cutoff, step, acf.astype(np.float32), shape))
-    return spectrum, smooth, bands
-
-
-def _whitened(spectrum: np.ndarray, smooth: np.ndarray, luma_shape: tuple[int, int], band: _Band) -> np.ndarray:
-    height, width = luma_shape
-    cropped, shape = _crop_spectrum(spectrum / np.sqrt(smooth), height, width, band.cutoff)
-    return fft.irfft2(cropped, s=shape, workers=1).astype(np.float32)
-
-
-def _peaks(acf: np.ndarray, min_lag: float, max_lag: float, count: int) -> list[tuple[float, float, float]]:
-    """The strongest local maxima of the autocorrelation as (dx, dy, height), half plane only."""
-    shifted = fft.fftshift(acf)
-    cy, cx = shifted.shape[0] // 2, shifted.shape[1] // 2
-    local = ndimage.maximum_filter(shifted, size=5, mode="wrap") == shifted
-    ys, xs = np.nonzero(local)
-    dx, dy = xs - cx, ys - cy
-    radius = np.hypot(dx, dy)
-    keep = (radius >= min_lag) & (radius <= max_lag) & ((dy > 0) | ((dy == 0) & (dx > 0)))
-    values = shifted[ys[keep], xs[keep]]
-    order = np.argsort(values)[::-1][:count]
-    return [(float(dx[keep][i]), float(dy[keep][i]), float(values[i])) for i in order]
-
-
-def _acf_near(acf: np.ndarray, x: float, y: float) -> float:
-    """The autocorrelation's highest value within a pixel of (x, y)."""
-    height, width = acf.shape
-    xi, yi = int(round(x)), int(round(y))
-    return float(acf[np.ix_(np.arange(yi - 1, yi + 2) % height, np.arange(xi - 1, xi + 2) % width)].max())
-
-
-def _lattice_score(acf: np.ndarray, b1: np.ndarray, b2: np.ndarray, reach: float) -> float:
-    total, count = 0.0, 0
-    for i in range(-2, 3):
-        for j in range(3):
-            if j == 0 and i <= 0:
-                continue
-            point = i * b1 + j * b2
-            if np.hypot(*point) <= reach:
-                total += _acf_near(acf, *point)
-                count += 1
-    # A true basis vector's half is not on the lattice: penalise harmonics.
-    for half in (b1 / 2, b2 / 2, (b1 + b2) / 2):
-        total -= _acf_near(acf, *half)
-        count += 1
-    return total / max(count, 1)
-
-
-def _toward_x(vector: np.ndarray) -> np.ndarray:
-    """The lattice vector turned by quarter turns to point within 45 degrees of +x."""
-    x, y = vector
-    for _ in range(4):
-        if x > 0 and abs(y) <= x:
-            break
-        x, y = -y, x
-    return np.array([x, y], dtype=np.float64)
-
-
-def _candidate_lattices(
-    acf: np.ndarray, min_lag: float, max_lag: float
-) -> list[tuple[np.ndarray, np.ndarray, float]]:
-    """Likely (b1, b2) tile bases: square ones grown from single peaks, and pairs of peaks (for
-    images whose aspect was changed)."""
-    peaks = _peaks(acf, min_lag, max_lag, 24)
-    pairs = []
-    for peak in peaks[:10]:
-        b1 = _toward_x(np.array(peak[:2]))
-        pairs.append((b1, np.array([-b1[1], b1[0]])))
-    near_x = [_toward_x(np.array(p[:2])) for p in peaks if abs(p[1]) <= 0.45 * abs(p[0])]
-    near_y = [np.array(p[:2]) * np.sign(p[1]) for p in peaks if abs(p[0]) <= 0.45 * abs(p[1])]
-    for b1 in near_x[:5]:
-        for b2 in near_y[:5]:
-            if 0.5 <= np.hypot(*b1) / np.hypot(*b2) <= 2.0:
-                pairs.append((b1, b2))
-    scored = [(_lattice_score(acf, b1, b2, max_lag * 1.5), b1, b2) for b1, b2 in pairs]
-    scored.sort(key=lambda item: -item[0])
-    return [(b1, b2, score) for score, b1, b2 in scored[:3]]
-
-
-def _subpixel_peak(acf: np.ndarray, x: float, y: float, search: int = 2) -> tuple[float, float, float] | None:
-    height, width = acf.shape
-    xi, yi = int(round(x)), int(round(y))
-    ys = np.arange(yi - search, yi + search + 1) % height
-    xs = np.arange(xi - search, xi + search + 1) % width
-    window = acf[np.ix_(ys, xs)]
-    wy, wx = np.unravel_index(int(np.argmax(window)), window.shape)
-    if wy in (0, 2 * search) or wx in (0, 2 * search):
-        return None
-    centre = window[wy, wx]
-    dx = _vertex(window[wy, wx - 1], centre, window[wy, wx + 1])
-    dy = _vertex(window[wy - 1, wx], centre, window[wy + 1, wx])
-    return xi - search + wx + dx, yi - search + wy + dy, float(centre)
-
-
-def _vertex(minus: float, centre: float, plus: float) -> float:
-    """Offset (-0.5..0.5) of the top of the parabola through three neighbouring samples."""
-    denominator = minus - 2 * centre + plus
-    return 0.0 if denominator >= 0 else 0.5 * (minus - plus) / denominator
-
-
-def _refine(acf: np.ndarray, b1: np.ndarray, b2: np.ndarray, reach: float) -> tuple[np.ndarray, np.ndarray]:
-    """Least-squares fit of the basis to sub-pixel peaks at many lattice points."""
-    rows, targets, weights = [], [], []
-    for i in range(-4, 5):
-        for j in range(5):
-            if (j == 0 and i <= 0) or max(abs(i), abs(j)) > 4:
-                continue
-            point = i * b1 + j * b2
-            if np.hypot(*point) > reach:
-                continue
-            peak = _subpixel_peak(acf, *point)
-            if peak is None or peak[2] <= 0:
-                continue
-            rows.append((i, j))
-            targets.append(peak[:2])
-            weights.append(peak[2])
-    if len(rows) < 3:
-        return b1, b2
-    a = np.array(rows, dtype=np.float64)
-    w = np.sqrt(np.array(weights))[:, None]
-    solution, *_ = np.linalg.lstsq(a * w, np.array(targets) * w, rcond=None)
-    return solution[0], solution[1]
-
-
-def _fold(whitened: np.ndarray, b1: np.ndarray, b2: np.ndarray) -> np.ndarray:
+def _fold(values: np.ndarray, b1: np.ndarray, b2: np.ndarray) -> np.ndarray:
     """Average every tile of the image onto one tile sampled OVERSAMPLE times per cell."""
-    height, width = whitened.shape
+    height, width = values.shape
     bins = CELLS * OVERSAMPLE
     inverse = np.linalg.inv(np.column_stack([b1, b2]))
     xs = np.arange(width, dtype=np.float32) + 0.5
@@ -456,12 +512,25 @@ def _fold(whitened: np.ndarray, b1: np.ndarray, b2: np.ndarray) -> np.ndarray:
     iu = (np.floor((u - np.floor(u)) * bins).astype(np.int64)) % bins
     iv = (np.floor((v - np.floor(v)) * bins).astype(np.int64)) % bins
     index = (iv * bins + iu).ravel()
-    spread = float(np.std(whitened)) or 1.0
-    values = np.clip(whitened.ravel() / spread, -3, 3)
-    sums = np.bincount(index, weights=values, minlength=bins * bins)
+    spread = float(np.std(values)) or 1.0
+    clipped = np.clip(values.ravel() / spread, -3, 3)
+    sums = np.bincount(index, weights=clipped, minlength=bins * bins)
     counts = np.bincount(index, minlength=bins * bins)
     folded = sums / np.maximum(counts, 1)
     return (folded - folded.mean()).reshape(bins, bins)
+
+
+def _folded_tile(spectrum: np.ndarray, shape: tuple[int, int], basis: np.ndarray) -> np.ndarray:
+    """The residual cut to the mark's band and folded onto one tile (``basis``: tile vectors as
+    columns, in working pixels)."""
+    height, width = shape
+    period = math.sqrt(abs(np.linalg.det(basis)))
+    # The cell band reaches CELLS / 2 cycles per tile along each of the tile's axes.
+    cropped, small = _crop_spectrum(spectrum, height, width, min(0.5, 1.5 * _HARMONIC / period))
+    band = fft.irfft2(cropped, s=small, workers=1).astype(np.float32)
+    steps = np.array([[width / small[1]], [height / small[0]]])
+    grid = basis / steps
+    return _fold(band, grid[:, 0], grid[:, 1])
 
 
 _TRANSFORMS = {
@@ -475,7 +544,15 @@ _TRANSFORMS = {
     "transverse": lambda a: np.rot90(a, 2).T,
 }
 
-_SYNC_SPECTRUM = np.conj(fft.fft2(_upsample(_SYNC, OVERSAMPLE)))
+_SYNC_SPECTRUM = np.conj(fft.fft2(_upsample(_emphasised(_SYNC), OVERSAMPLE)))
+_SYNC_READ = _emphasised(_emphasised(_SYNC))
+"""The sync pattern as ``_read_cells`` sees it (emphasised once by the embedder, once by the reader)."""
+
+
+def _vertex(minus: float, centre: float, plus: float) -> float:
+    """Offset (-0.5..0.5) of the top of the parabola through three neighbouring samples."""
+    denominator = minus - 2 * centre + plus
+    return 0.0 if denominator >= 0 else 0.5 * (minus - plus) / denominator
 
 
 def _synchronise(folded: np.ndarray) -> tuple[str, np.ndarray, float, tuple[float, float]]:
@@ -498,20 +575,20 @@ def _synchronise(folded: np.ndarray) -> tuple[str, np.ndarray, float, tuple[floa
 
 
 def _read_cells(spectrum: np.ndarray, shift: tuple[float, float]) -> np.ndarray:
-    """The CELLS x CELLS cell values of a folded tile whose sync pattern starts at ``shift``."""
+    """Matched-filter values of the CELLS x CELLS cells of a folded tile whose sync pattern starts
+    at ``shift``."""
     n = spectrum.shape[0]
     freqs = fft.fftfreq(n) * n
     ramp = np.exp(2j * np.pi * (freqs[:, None] * shift[0] + freqs[None, :] * shift[1]) / n)
-    aligned = spectrum * ramp
-    shifted = fft.fftshift(aligned)
+    shifted = fft.fftshift(spectrum * ramp)
     start = (n - CELLS) // 2
-    band = shifted[start : start + CELLS, start : start + CELLS]
-    return np.real(fft.ifft2(fft.ifftshift(band)))
+    band = fft.ifftshift(shifted[start : start + CELLS, start : start + CELLS])
+    return np.real(fft.ifft2(band * _EMPHASIS))
 
 
 def _soft_bits(cells: np.ndarray) -> np.ndarray:
-    gain = float(np.sum(cells * _SYNC) / np.sum(_SYNC * _SYNC))
-    data = (cells - gain * _SYNC) * _CHIPS
+    gain = float(np.sum(cells * _SYNC_READ) / np.sum(_SYNC_READ * _SYNC_READ))
+    data = (cells - gain * _SYNC_READ) * _CHIPS
     soft = np.bincount(_BIT_OF_CELL.ravel(), weights=data.ravel(), minlength=coded_length())
     return soft / (np.std(soft) + 1e-12)
 
@@ -524,32 +601,31 @@ def detect_watermark(image: Image.Image) -> Detection:
     luma, scale = _working_luma(image)
     if float(np.std(luma)) < 0.5:
         return Detection(False, None, 0.0, reason="the image is flat: no texture can carry a mark")
-    spectrum, smooth, bands = _bands(luma)
-    candidates = []
-    for band in bands:
-        for b1, b2, score in _candidate_lattices(band.acf, LAG_RANGE[0], LAG_RANGE[1]):
-            candidates.append((score, band, b1, b2))
+    spectrum = _whitened_spectrum(_residual(luma))
+    power = _lattice_power(spectrum)
+    candidates = _lattice_candidates(power, luma.shape, MAX_TRIES)
     if not candidates:
-        return Detection(False, None, 0.0, reason="no repeating watermark pattern")
-    candidates.sort(key=lambda item: -item[0])
+        return Detection(False, None, 0.0, reason="too small to hold two watermark tiles")
+    smoothed = ndimage.gaussian_filter(power, 0.75, mode="wrap")
     best_score = 0.0
-    for _, band, b1, b2 in candidates[:MAX_TRIES]:
-        b1, b2 = _refine(band.acf, b1, b2, 0.9 * min(band.shape))
-        folded = _fold(_whitened(spectrum, smooth, luma.shape, band), b1, b2)
-        name, tile_spectrum, sync_score, shift = _synchronise(folded)
+    for candidate in candidates:
+        frequencies = _refine(smoothed, luma.shape, candidate.period, candidate.angle)
+        basis = np.linalg.inv(frequencies).T
+        name, tile_spectrum, sync_score, shift = _synchronise(
+            _folded_tile(spectrum, luma.shape, basis)
+        )
         best_score = max(best_score, sync_score)
         if sync_score < MIN_SYNC_SCORE:
             continue
         result = decode_bits(_soft_bits(_read_cells(tile_spectrum, shift)))
         if result.crc_ok and result.agreement >= MIN_AGREEMENT:
-            tile = float(np.sqrt(abs(np.linalg.det(np.column_stack([b1, b2]))))) * band.step / scale
             return Detection(
                 True,
                 result.message,
                 confidence=round(result.agreement, 3),
                 sync_score=round(sync_score, 2),
-                tile_pixels=round(tile, 2),
-                rotation=round(math.degrees(math.atan2(b1[1], b1[0])), 2),
+                tile_pixels=round(math.sqrt(abs(np.linalg.det(basis))) / scale, 2),
+                rotation=round(math.degrees(math.atan2(basis[1, 0], basis[0, 0])), 2),
                 transform=name,
             )
     return Detection(
@@ -557,5 +633,7 @@ def detect_watermark(image: Image.Image) -> Detection:
         None,
         0.0,
         sync_score=round(best_score, 2),
-        reason="no notrain watermark could be read" if best_score >= MIN_SYNC_SCORE else "no watermark found",
+        reason="no notrain watermark could be read"
+        if best_score >= MIN_SYNC_SCORE
+        else "no watermark found",
     )
