@@ -28,7 +28,9 @@ def jpeg(image: Image.Image, quality: int, subsampling: int = 2) -> Image.Image:
 
 
 def to_width(image: Image.Image, width: int) -> Image.Image:
-    return image.resize((width, round(image.height * width / image.width)), Image.Resampling.LANCZOS)
+    return image.resize(
+        (width, round(image.height * width / image.width)), Image.Resampling.LANCZOS
+    )
 
 
 def centre_crop(image: Image.Image, area: float) -> Image.Image:
@@ -58,10 +60,47 @@ def psnr(a: Image.Image, b: Image.Image) -> float:
     return 10 * math.log10(255**2 / np.mean((x - y) ** 2))
 
 
+def ssim(a: Image.Image, b: Image.Image) -> float:
+    """SSIM of the BT.601 luminance, Gaussian window sigma 1.5 (Wang et al. 2004), by FFT convolution
+    over the whole image: written apart from the embedder's own banded estimate."""
+    from scipy.signal import fftconvolve
+
+    weights = np.array([0.299, 0.587, 0.114])
+    x, y = (np.asarray(image, np.float64) @ weights for image in (a, b))
+    taps = np.arange(-5, 6)
+    kernel = np.exp(-(taps[:, None] ** 2 + taps[None, :] ** 2) / (2 * 1.5**2))
+    kernel /= kernel.sum()
+
+    def blur(values: np.ndarray) -> np.ndarray:
+        return fftconvolve(values, kernel, mode="valid")
+
+    mx, my = blur(x), blur(y)
+    vx, vy, cov = blur(x * x) - mx**2, blur(y * y) - my**2, blur(x * y) - mx * my
+    c1, c2 = (0.01 * 255) ** 2, (0.03 * 255) ** 2
+    return float(
+        np.mean(((2 * mx * my + c1) * (2 * cov + c2)) / ((mx**2 + my**2 + c1) * (vx + vy + c2)))
+    )
+
+
 def test_mark_is_quiet(marked):
     original, image = marked
     assert image.size == original.size and image.mode == "RGB"
     assert 40.0 <= psnr(original, image) < 42.0
+    assert ssim(original, image) >= 0.98
+
+
+def test_smooth_photos_get_a_quieter_mark():
+    # A soft gradient with a little grain: PSNR alone would let the mark's grain show.
+    rows, cols = np.mgrid[0:768, 0:1024]
+    grain = np.random.default_rng(3).normal(0, 1.5, rows.shape)
+    base = 90 + 80 * cols / cols.max() + 30 * rows / rows.max() + grain
+    original = Image.fromarray(
+        np.clip(np.stack([base, base * 0.9, base * 0.8], -1), 0, 255).astype(np.uint8)
+    )
+    image = embed_watermark(original, MESSAGE)
+    assert ssim(original, image) >= 0.98
+    assert psnr(original, image) > 40.5  # turned down below the default loudness
+    assert detect_watermark(jpeg(image, 85)).message == MESSAGE
 
 
 ATTACKS = {
@@ -80,7 +119,9 @@ ATTACKS = {
     "blur 1": lambda im: im.filter(ImageFilter.GaussianBlur(1)),
     "mirror": lambda im: im.transpose(Image.Transpose.FLIP_LEFT_RIGHT),
     "quarter turn": lambda im: im.transpose(Image.Transpose.ROTATE_90),
-    "aspect squeezed 10%": lambda im: im.resize((im.width, round(im.height * 0.9)), Image.Resampling.LANCZOS),
+    "aspect squeezed 10%": lambda im: im.resize(
+        (im.width, round(im.height * 0.9)), Image.Resampling.LANCZOS
+    ),
 }
 
 
@@ -158,13 +199,18 @@ def test_message_from_hex():
 
 @requires_shared("data", "images", "kodak")
 @pytest.mark.shared
-def test_kodak_photos_read_back_after_jpeg():
-    photos = sorted(Path(SHARED, "data", "images", "kodak").glob("*.png"))[:6]
-    read = 0
+def test_kodak_photos_read_back_after_jpeg_and_a_crop():
+    photos = sorted(Path(SHARED, "data", "images", "kodak").glob("*.png"))
+    assert photos
+    cropped_reads = 0
     for index, path in enumerate(photos):
         message = bytes([index] * 8)
-        image = embed_watermark(Image.open(path).convert("RGB"), message)
-        found = detect_watermark(jpeg(image, 75))
-        assert not found.found or found.message == message  # never a wrong owner
-        read += found.found
-    assert read >= 4
+        original = Image.open(path).convert("RGB")
+        image = embed_watermark(original, message)
+        assert ssim(original, image) >= 0.98, path.name
+        assert detect_watermark(jpeg(image, 75)).message == message, path.name
+        found = detect_watermark(jpeg(centre_crop(image, 0.8), 85))
+        assert not found.found or found.message == message, path.name  # never a wrong owner
+        cropped_reads += found.found
+    # kodim05 (dense fine texture everywhere) is the photo the mark reads least reliably.
+    assert cropped_reads >= len(photos) - 1

@@ -62,6 +62,10 @@ MIN_DETECT_SIZE = 64
 DEFAULT_PSNR = 40.5
 """How loud the mark is, as the PSNR (dB) of the marked image against the original."""
 
+MIN_SSIM = 0.98
+"""The embedder turns the mark down on smooth photos where it would cost more structural similarity
+(SSIM of the luminance) than this."""
+
 SYNC_WEIGHT = 0.5
 """Share of the mark's amplitude spent on the synchronisation pattern (the rest carries data)."""
 
@@ -213,6 +217,36 @@ def _masking(luma: np.ndarray, cell: float) -> np.ndarray:
     return mask.astype(np.float32)
 
 
+def _ssim(luma: np.ndarray, delta: np.ndarray) -> float:
+    """SSIM of the luminance with and without ``delta`` (Gaussian window, sigma 1.5, as Wang et al.
+    2004 and scikit-image compute it), estimated on every third band of 48 rows."""
+    margin, rows = 5, 48
+    starts = range(margin, max(luma.shape[0] - rows - margin, margin) + 1, 3 * rows)
+    scores = [
+        _ssim_band(
+            luma[a - margin : a + rows + margin], delta[a - margin : a + rows + margin], margin
+        )
+        for a in starts
+    ]
+    return float(np.mean(scores))
+
+
+def _ssim_band(luma: np.ndarray, delta: np.ndarray, margin: int) -> float:
+    def blur(values: np.ndarray) -> np.ndarray:
+        return ndimage.gaussian_filter(values, 1.5, truncate=3.5)
+
+    marked = luma + delta
+    mean_x, mean_y = blur(luma), blur(marked)
+    var_x = blur(luma * luma) - mean_x * mean_x
+    var_y = blur(marked * marked) - mean_y * mean_y
+    cov = blur(luma * marked) - mean_x * mean_y
+    c1, c2 = (0.01 * 255) ** 2, (0.03 * 255) ** 2
+    index = ((2 * mean_x * mean_y + c1) * (2 * cov + c2)) / (
+        (mean_x * mean_x + mean_y * mean_y + c1) * (var_x + var_y + c2)
+    )
+    return float(index[margin:-margin, margin:-margin].mean())
+
+
 def embed_watermark(
     image: Image.Image, message: bytes, *, psnr: float = DEFAULT_PSNR
 ) -> Image.Image:
@@ -236,6 +270,13 @@ def embed_watermark(
     )
     target_rms = 255.0 * 10 ** (-psnr / 20)
     delta *= target_rms / max(float(np.sqrt(np.mean(delta * delta))), 1e-6)
+    # Smooth photos show the mark's grain more than PSNR says: stay above MIN_SSIM as well.
+    # Rounding the result to whole levels costs a little more, so aim a little high; 1 - SSIM grows
+    # with the square of the amplitude.
+    aim = MIN_SSIM + 0.002
+    similarity = _ssim(luma, delta)
+    if similarity < aim:
+        delta *= math.sqrt((1 - aim) / (1 - similarity))
     marked = np.clip(pixels + delta[..., None] + 0.5, 0, 255).astype(np.uint8)
     out = Image.fromarray(marked, "RGB")
     if alpha is not None:
@@ -343,6 +384,10 @@ _ANGLES = 256
 PEAK_CAP = 8.0
 """Whitened power is capped here so that a few strong features of the picture cannot pose as a lattice."""
 
+PEAK_BLUR = 0.75
+"""Blur, in frequency bins, of the lattice power: a tile that does not fit the image a whole number of
+times splits its peaks between bins, and the search samples between bins."""
+
 MIN_PERIOD = 24.0
 """Shortest tile, in working pixels, the search considers (cells smaller than a pixel are gone)."""
 
@@ -382,8 +427,11 @@ def _template(step: float) -> np.ndarray:
     return template
 
 
-def _lattice_candidates(power: np.ndarray, shape: tuple[int, int], count: int) -> list[_Candidate]:
-    """The likeliest (period, angle) of a square tile lattice, best first."""
+def _lattice_candidates(
+    smoothed: np.ndarray, shape: tuple[int, int], count: int
+) -> list[_Candidate]:
+    """The likeliest (period, angle) of a square tile lattice, best first (``smoothed``: the lattice
+    power, blurred by a fraction of a bin so that peaks between the samples still count)."""
     height, width = shape
     short = min(height, width)
     shortest, longest = max(MIN_PERIOD, short / 10), short / 1.3
@@ -396,9 +444,11 @@ def _lattice_candidates(power: np.ndarray, shape: tuple[int, int], count: int) -
     angle = (np.pi / _ANGLES) * np.arange(_ANGLES)[None, :]
     fx, fy = radius * np.cos(angle) * width, radius * np.sin(angle) * height
     mirror = np.where(fx < 0, -1.0, 1.0)  # the rfft2 keeps fx >= 0; the rest is the conjugate
-    peaks = ndimage.maximum_filter(power, size=3, mode="wrap")
     polar = ndimage.map_coordinates(
-        peaks, [((fy * mirror) % height).ravel(), (fx * mirror).ravel()], order=1, mode="grid-wrap"
+        smoothed,
+        [((fy * mirror) % height).ravel(), (fx * mirror).ravel()],
+        order=1,
+        mode="grid-wrap",
     ).reshape(_LOG_RADII, _ANGLES)
     padded = np.zeros((2 * _LOG_RADII, _ANGLES))
     padded[:_LOG_RADII] = polar
@@ -602,11 +652,10 @@ def detect_watermark(image: Image.Image) -> Detection:
     if float(np.std(luma)) < 0.5:
         return Detection(False, None, 0.0, reason="the image is flat: no texture can carry a mark")
     spectrum = _whitened_spectrum(_residual(luma))
-    power = _lattice_power(spectrum)
-    candidates = _lattice_candidates(power, luma.shape, MAX_TRIES)
+    smoothed = ndimage.gaussian_filter(_lattice_power(spectrum), PEAK_BLUR, mode="wrap")
+    candidates = _lattice_candidates(smoothed, luma.shape, MAX_TRIES)
     if not candidates:
         return Detection(False, None, 0.0, reason="too small to hold two watermark tiles")
-    smoothed = ndimage.gaussian_filter(power, 0.75, mode="wrap")
     best_score = 0.0
     for candidate in candidates:
         frequencies = _refine(smoothed, luma.shape, candidate.period, candidate.angle)
