@@ -66,7 +66,7 @@ MIN_SSIM = 0.98
 """The embedder turns the mark down on smooth photos where it would cost more structural similarity
 (SSIM of the luminance) than this."""
 
-SYNC_WEIGHT = 0.5
+SYNC_WEIGHT = 0.45
 """Share of the mark's amplitude spent on the synchronisation pattern (the rest carries data)."""
 
 MIN_AGREEMENT = 0.55
