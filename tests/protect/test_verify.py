@@ -21,7 +21,7 @@ from notrain.protect import (
     scan_folder,
     verify_image,
 )
-from notrain.protect.verify import CSV_COLUMNS
+from notrain.protect.scan import CSV_COLUMNS
 from notrain.samples import make_photo
 from notrain.store import Database, Identity, create_identity
 from notrain.watermark import Payload, embed_watermark

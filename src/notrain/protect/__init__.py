@@ -6,16 +6,14 @@ from notrain.protect.inspection import Inspection, inspect_photo
 from notrain.protect.options import ProtectOptions
 from notrain.protect.pipeline import Job, protect_file
 from notrain.protect.report import BatchResult, FileResult, StepReport, Survival
+from notrain.protect.scan import ScanResult, Skipped, scan_folder
 from notrain.protect.steps import Plan, Step
 from notrain.protect.verify import (
     Reading,
     RegistryMatch,
-    ScanResult,
-    Skipped,
     UnverifiableImageError,
     Verdict,
     read_image,
-    scan_folder,
     verify_image,
     verify_reading,
 )

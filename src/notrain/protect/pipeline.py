@@ -21,8 +21,8 @@ from notrain.imaging import (
     probe_image,
     simulate,
 )
-from notrain.metadata import compose_metadata, diff_metadata, embed_iptc, read_metadata
 from notrain.imaging.pdq import pdq_hash
+from notrain.metadata import compose_metadata, diff_metadata, embed_iptc, read_metadata
 from notrain.protect.files import sha256_file, write_atomic
 from notrain.protect.options import ProtectOptions
 from notrain.protect.report import FileResult, StepReport

@@ -9,23 +9,18 @@ Two kinds of evidence, of different strength:
   that *looks* the same. That also catches copies whose mark was destroyed, but it can equally
   be a near-duplicate: another shot from the same burst, or the same scene.
 
-Reading a file (decoding, detecting, hashing) needs no database, so a scan does it in worker
-processes; the registry is consulted in the calling process only.
+Reading a file (decoding, detecting, hashing) needs no database, so ``notrain.protect.scan`` does
+it in worker processes; the registry is consulted in the calling process only.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from PIL import ImageStat
 
-from notrain.engine import run_each
 from notrain.errors import InputError, NotrainError
 from notrain.imaging import get_platform, open_image
 from notrain.imaging.pdq import (
@@ -37,23 +32,18 @@ from notrain.imaging.pdq import (
 )
 from notrain.metadata import DATA_MINING_VOCABULARY, Field, read_metadata
 from notrain.metadata.container import read_source
-from notrain.protect.files import collect_inputs, write_atomic
 from notrain.store import Database, ProtectedImage, owner_ids
 from notrain.watermark import Detection, Payload, PayloadError, detect_watermark
 from notrain.watermark.invisible import MIN_DETECT_SIZE
 
 __all__ = [
-    "CSV_COLUMNS",
     "How",
     "Reading",
     "RegistryMatch",
-    "ScanResult",
-    "Skipped",
     "Status",
     "UnverifiableImageError",
     "Verdict",
     "read_image",
-    "scan_folder",
     "verify_image",
     "verify_reading",
 ]
@@ -61,12 +51,6 @@ __all__ = [
 Status = Literal["yours", "someone-else", "marked-unknown", "not-found"]
 How = Literal["watermark", "perceptual", "both", ""]
 STATUSES: tuple[Status, ...] = ("yours", "someone-else", "marked-unknown", "not-found")
-
-CSV_COLUMNS = (
-    "file", "status", "how", "confidence", "message", "owner_id", "image_id", "no_ai_training",
-    "pdq_distance", "registry_id", "original", "protected_on", "platform", "summary",
-)
-"""The columns of ``ScanResult.write_csv``, in order (docs/watermark.md describes each)."""
 
 _CREATOR_KEYS = frozenset({"Exif.Image.Artist", "Iptc.Application2.Byline", "Xmp.dc.creator"})
 _COPYRIGHT_KEYS = ("Exif.Image.Copyright", "Iptc.Application2.Copyright", "Xmp.dc.rights")
@@ -122,7 +106,9 @@ class RegistryMatch:
     def how(self) -> str:
         perceptual = ""
         if self.distance is not None:
-            perceptual = f"perceptual hash (distance {self.distance}" + (f", {self.orientation})" if self.orientation else ")")
+            perceptual = f"perceptual hash (distance {self.distance}" + (
+                f", {self.orientation})" if self.orientation else ")"
+            )
         if self.by_watermark and perceptual:
             return f"watermark and {perceptual}"
         return "watermark" if self.by_watermark else perceptual
@@ -173,7 +159,7 @@ class Verdict:
         return min((m.distance for m in self.matches if m.distance is not None), default=None)
 
     def row(self) -> dict[str, Any]:
-        """The flat record of ``CSV_COLUMNS``."""
+        """The flat record of ``notrain.protect.scan.CSV_COLUMNS``."""
         detection, payload, record = self.reading.detection, self.payload, self.record
         return {
             "file": str(self.path),
@@ -206,7 +192,9 @@ class Verdict:
                 "transform": detection.transform,
                 "reason": detection.reason or None,
             },
-            "payload": None if payload is None else {
+            "payload": None
+            if payload is None
+            else {
                 "owner_id": f"{payload.owner_id:07x}",
                 "image_id": payload.image_id,
                 "no_ai_training": payload.no_ai_training,
@@ -215,21 +203,11 @@ class Verdict:
             "payload_error": self.payload_error,
             "registry": [match.as_dict() for match in self.matches],
             "pdq": {"hash": self.reading.hashes[0].hex, "quality": self.reading.pdq_quality},
-            "rights": [{"key": f.key, "label": f.label, "value": f.value} for f in self.reading.rights],
+            "rights": [
+                {"key": f.key, "label": f.label, "value": f.value} for f in self.reading.rights
+            ],
             "evidence": list(self.evidence),
         }
-
-
-@dataclass(frozen=True)
-class Skipped:
-    """A file a scan could not check, and why."""
-
-    path: Path
-    reason: str
-    hint: str | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"file": str(self.path), "status": "skipped", "error": self.reason, "hint": self.hint}
 
 
 def read_image(path: Path) -> Reading:
@@ -242,7 +220,9 @@ def read_image(path: Path) -> Reading:
     try:
         image = open_image(data).image
     except InputError as exc:  # open_image calls bytes "The image"; name the file instead
-        raise type(exc)(exc.message.replace("The image", str(path), 1), path=path, hint=exc.hint) from None
+        raise type(exc)(
+            exc.message.replace("The image", str(path), 1), path=path, hint=exc.hint
+        ) from None
     width, height = image.size
     if min(width, height) < MIN_DETECT_SIZE:
         raise UnverifiableImageError(
@@ -281,7 +261,7 @@ def verify_reading(
     holds) are looked up when not given; a scan passes them once for all files.
     """
     owners = owner_ids(db) if owners is None else owners
-    registered = _registered(db) if registered is None else registered
+    registered = registered_count(db) if registered is None else registered
     detection = reading.detection
     evidence = [_watermark_line(detection)]
 
@@ -294,7 +274,9 @@ def verify_reading(
     mine = payload is not None and payload.owner_id in owners
     if payload is not None:
         whose = "one of your identities" if mine else "not one of your identities"
-        evidence.append(f"Payload: owner {payload.owner_id:07x} ({whose}), photo #{payload.image_id}, {_flag(payload)}.")
+        evidence.append(
+            f"Payload: owner {payload.owner_id:07x} ({whose}), photo #{payload.image_id}, {_flag(payload)}."
+        )
     elif payload_error:
         evidence.append(f"Payload: none that this notrain reads. {payload_error}")
 
@@ -312,7 +294,10 @@ def verify_reading(
             f"{PDQ_MIN_QUALITY}): the picture has too little detail."
         )
     else:
-        similar = [(r, m.distance, m.variant) for r, m in db.similar([h.bits for h in reading.hashes], PDQ_MATCH_DISTANCE)]
+        similar = [
+            (r, m.distance, m.variant)
+            for r, m in db.similar([h.bits for h in reading.hashes], PDQ_MATCH_DISTANCE)
+        ]
         if not similar:
             evidence.append(f"Perceptual hash: no match among {registered} registered photos.")
 
@@ -329,24 +314,41 @@ def verify_reading(
     status, how = _decide(mine, payload, payload_error, bool(similar))
     summary = _summary(status, how, payload, payload_error, matches, registered, reading)
     return Verdict(
-        reading=reading, status=status, how=how, summary=summary, payload=payload,
-        matches=tuple(matches), evidence=tuple(evidence), payload_error=payload_error,
+        reading=reading,
+        status=status,
+        how=how,
+        summary=summary,
+        payload=payload,
+        matches=tuple(matches),
+        evidence=tuple(evidence),
+        payload_error=payload_error,
     )
 
 
-def _registered(db: Database) -> int:
+def registered_count(db: Database) -> int:
+    """How many protected photos the registry holds."""
     return int(db.conn.execute("SELECT count(*) FROM protected_image").fetchone()[0])
 
 
-def _matches(marked: list[ProtectedImage], similar: list[tuple[ProtectedImage, int, int]]) -> list[RegistryMatch]:
+def _matches(
+    marked: list[ProtectedImage], similar: list[tuple[ProtectedImage, int, int]]
+) -> list[RegistryMatch]:
     by_id = {record.id: (distance, variant) for record, distance, variant in similar}
     matches = []
     for record in marked:
         distance, variant = by_id.pop(record.id, (None, None))
-        matches.append(RegistryMatch(record, by_watermark=True, distance=distance, orientation=_orientation(variant)))
+        matches.append(
+            RegistryMatch(
+                record, by_watermark=True, distance=distance, orientation=_orientation(variant)
+            )
+        )
     for record, distance, variant in similar:
         if record.id in by_id:
-            matches.append(RegistryMatch(record, by_watermark=False, distance=distance, orientation=_orientation(variant)))
+            matches.append(
+                RegistryMatch(
+                    record, by_watermark=False, distance=distance, orientation=_orientation(variant)
+                )
+            )
     return matches
 
 
@@ -387,7 +389,9 @@ def _summary(
     if status == "yours":
         text = f"looks like your photo (perceptual match, distance {matches[0].distance}): {_origin(matches[0].record)}"
         if payload is not None:
-            text += f"; but it carries someone else's notrain watermark (owner {payload.owner_id:07x})"
+            text += (
+                f"; but it carries someone else's notrain watermark (owner {payload.owner_id:07x})"
+            )
         elif payload_error is not None:
             text += "; it also carries a mark that is not a notrain payload"
         return text
@@ -416,13 +420,21 @@ def _platform_label(name: str) -> str:
 
 
 def _flag(payload: Payload) -> str:
-    return "not-for-AI-training flag set" if payload.no_ai_training else "not-for-AI-training flag not set"
+    return (
+        "not-for-AI-training flag set"
+        if payload.no_ai_training
+        else "not-for-AI-training flag not set"
+    )
 
 
 def _watermark_line(detection: Detection) -> str:
     if not detection.found:
         return f"Watermark: none ({detection.reason or 'no watermark found'})."
-    turned = f"; read from a turned or mirrored copy: {detection.transform}" if detection.transform != "none" else ""
+    turned = (
+        f"; read from a turned or mirrored copy: {detection.transform}"
+        if detection.transform != "none"
+        else ""
+    )
     return f"Watermark: found, message {detection.message_hex} (confidence {float(detection.confidence):.2f}{turned})."
 
 
@@ -454,134 +466,3 @@ def _rights_line(rights: tuple[Field, ...]) -> str:
     if creator:
         parts.append(f"creator {creator}")
     return f"Rights metadata: {'; '.join(parts) or 'present'} ({len(rights)} fields)."
-
-
-# --- scanning a folder ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ScanResult:
-    """Every file a scan checked or skipped, and whether it was cut short."""
-
-    folder: Path
-    verdicts: tuple[Verdict, ...]
-    skipped: tuple[Skipped, ...]
-    interrupted: bool = False
-
-    @property
-    def matches(self) -> tuple[Verdict, ...]:
-        """Every verdict but "not-found": your photos, and those marked by someone."""
-        return tuple(v for v in self.verdicts if v.status != "not-found")
-
-    @property
-    def counts(self) -> dict[str, int]:
-        counts = {"scanned": len(self.verdicts)} | {status: 0 for status in STATUSES}
-        for verdict in self.verdicts:
-            counts[verdict.status] += 1
-        return counts | {"skipped": len(self.skipped)}
-
-    def rows(self) -> list[dict[str, Any]]:
-        """One ``CSV_COLUMNS`` record per file, skipped ones included (status "skipped")."""
-        skipped = [
-            {column: None for column in CSV_COLUMNS} | {"file": str(s.path), "status": "skipped", "summary": s.reason}
-            for s in self.skipped
-        ]
-        return [v.row() for v in self.verdicts] + skipped
-
-    def to_csv(self) -> str:
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        for row in self.rows():
-            writer.writerow({key: _cell(value) for key, value in row.items()})
-        return buffer.getvalue()
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "folder": str(self.folder),
-            "counts": self.counts,
-            "interrupted": self.interrupted,
-            "files": [v.as_dict() for v in self.verdicts] + [s.as_dict() for s in self.skipped],
-        }
-
-    def to_json(self) -> str:
-        return json.dumps(self.as_dict(), ensure_ascii=False, indent=2) + "\n"
-
-    def write_csv(self, path: Path) -> None:
-        """Write ``to_csv()`` to ``path`` atomically, replacing an earlier report."""
-        write_atomic(path, self.to_csv().encode("utf-8"), overwrite=True)
-
-    def write_json(self, path: Path) -> None:
-        """Write ``to_json()`` to ``path`` atomically, replacing an earlier report."""
-        write_atomic(path, self.to_json().encode("utf-8"), overwrite=True)
-
-
-def _cell(value: Any) -> Any:
-    """A CSV cell: empty for None, ``true``/``false`` for booleans."""
-    if value is None:
-        return ""
-    return str(value).lower() if isinstance(value, bool) else value
-
-
-def scan_folder(
-    folder: Path,
-    db: Database,
-    *,
-    jobs: int = 1,
-    recursive: bool = True,
-    on_start: Callable[[int], None] | None = None,
-    on_result: Callable[[Verdict | Skipped], None] | None = None,
-) -> ScanResult:
-    """Verify every image in ``folder``; files that cannot be checked are skipped with their reason.
-
-    Files are read in ``jobs`` worker processes, which never touch the database;
-    the registry is searched here. ``on_start`` receives the number of files
-    found, ``on_result`` each verdict or skip as it comes. A Ctrl-C stops the
-    scan and returns what was checked so far, with ``interrupted`` set.
-    """
-    files, problems = collect_inputs([folder], recursive=recursive)
-    owners, registered = owner_ids(db), _registered(db)
-    verdicts: list[Verdict] = []
-    skipped: list[Skipped] = []
-    notify = on_result or (lambda _: None)
-    if on_start:
-        on_start(len(files) + len(problems))
-
-    def finish(outcome: Reading | Skipped) -> None:
-        if isinstance(outcome, Skipped):
-            skipped.append(outcome)
-            notify(outcome)
-            return
-        verdict = verify_reading(outcome, db, owners=owners, registered=registered)
-        verdicts.append(verdict)
-        notify(verdict)
-
-    paths = [file.path for file in files]
-    interrupted = False
-    try:
-        for problem in problems:
-            finish(Skipped(problem.path or folder, problem.message, problem.hint))
-        run_each(paths, _read_or_skip, finish, jobs=jobs, crashed=_reader_crashed)
-    except KeyboardInterrupt:
-        interrupted = True
-    order = {path: index for index, path in enumerate(paths)}  # workers finish in any order
-    return ScanResult(
-        folder=folder,
-        verdicts=tuple(sorted(verdicts, key=lambda v: order[v.path])),
-        skipped=tuple(sorted(skipped, key=lambda s: order.get(s.path, -1))),
-        interrupted=interrupted,
-    )
-
-
-def _read_or_skip(path: Path) -> Reading | Skipped:
-    """``read_image``, with every failure turned into a :class:`Skipped` (runs in worker processes)."""
-    try:
-        return read_image(path)
-    except NotrainError as exc:
-        return Skipped(path, exc.message, exc.hint)
-    except MemoryError:
-        return Skipped(path, f"{path}: not enough memory to read this image.", "Lower --jobs.")
-
-
-def _reader_crashed(path: Path, error: BaseException) -> Skipped:
-    return Skipped(path, f"The worker reading this file stopped: {error!r}.", "Try again with --jobs 1.")
