@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from PIL import Image
 
 from notrain.cli import main
-from notrain.protect import verify as verify_module
+from notrain.protect import scan as scan_module
 from notrain.samples import make_photo
 from notrain.watermark import Payload, embed_watermark
 
@@ -154,7 +154,7 @@ def test_scan_bad_options_exit_2(run, args):
 
 def test_scan_ctrl_c_exits_130_and_keeps_the_partial_report(run, setup, tmp_path, monkeypatch):
     calls = []
-    real = verify_module.read_image
+    real = scan_module.read_image
 
     def interrupted_after_two(path):
         calls.append(path)
@@ -162,7 +162,7 @@ def test_scan_ctrl_c_exits_130_and_keeps_the_partial_report(run, setup, tmp_path
             raise KeyboardInterrupt
         return real(path)
 
-    monkeypatch.setattr(verify_module, "read_image", interrupted_after_two)
+    monkeypatch.setattr(scan_module, "read_image", interrupted_after_two)
     result = run("scan", str(setup["found"]), "--csv", str(tmp_path / "partial.csv"))
     assert result.exit_code == 130
     with open(tmp_path / "partial.csv", newline="", encoding="utf-8") as fh:
