@@ -22,12 +22,14 @@ setup: $(STAMP)
 
 # make run                          protect generated sample photos (into ./protected)
 # make run PHOTOS=~/Pictures/to-post ARGS='--owner "Your Name" --mark "© Your Name"'
+#                                   (asks for your name and contact the first time: notrain init)
 run: $(STAMP)
 ifeq ($(strip $(PHOTOS)),)
 	$(BIN)/notrain samples .notrain-samples
 	$(BIN)/notrain --home .notrain-home init --name "Sample Owner" --contact owner@example.org
 	$(BIN)/notrain --home .notrain-home protect .notrain-samples --for $(FOR) -o $(OUT) --owner "Sample Owner" --mark "© Sample Owner" $(ARGS)
 else
+	$(BIN)/notrain init
 	$(BIN)/notrain protect $(PHOTOS) --for $(FOR) -o $(OUT) $(ARGS)
 endif
 
