@@ -209,11 +209,28 @@ def _luminance(pixels: np.ndarray) -> np.ndarray:
 def _masking(luma: np.ndarray, cell: float) -> np.ndarray:
     """Where the eye forgives a change: more in texture, less in flat sky and skin."""
     sigma = max(1.0, cell / 2)
-    mean = ndimage.gaussian_filter(luma, sigma)
-    activity = np.sqrt(np.maximum(ndimage.gaussian_filter(luma * luma, sigma) - mean * mean, 0))
+    # The local mean and variance are smooth at the scale of a cell, so they are computed on a grid
+    # up to cell/4 times coarser: block means of the values and of their squares keep the variance
+    # of fine texture that a plain downscale would average away.
+    step = max(1, int(cell / 4))
+    height, width = luma.shape
+    rows, cols = -(-height // step) * step, -(-width // step) * step
+    padded = np.pad(luma, ((0, rows - height), (0, cols - width)), mode="edge")
+
+    def coarse(values: np.ndarray) -> np.ndarray:
+        blocks = values.reshape(rows // step, step, cols // step, step).mean(axis=(1, 3))
+        return ndimage.gaussian_filter(blocks, sigma / step)
+
+    mean = coarse(padded)
+    activity = np.sqrt(np.maximum(coarse(padded * padded) - mean * mean, 0))
     mask = np.clip((activity + 2.0) / (np.median(activity) + 2.0), 0.35, 2.5) ** 0.6
     # Very dark and very bright areas clip the change away; spend less there.
     mask *= np.clip(np.minimum(mean, 255 - mean) / 24.0, 0.25, 1.0)
+    if step > 1:
+        full = Image.fromarray(mask.astype(np.float32), "F").resize(
+            (cols, rows), Image.Resampling.BILINEAR
+        )
+        mask = np.asarray(full)[:height, :width]
     return mask.astype(np.float32)
 
 
