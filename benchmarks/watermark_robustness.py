@@ -21,9 +21,9 @@ numbers with pass or FAIL.
 Prints a Markdown report and writes it to benchmarks/out/watermark_robustness.md.
 By default notrain runs on every Kodak photo at every size, the anchors on the
 first 6 Kodak photos as shipped, and the false-positive check on 10,000
-unmarked images: on the 2-core benchmark machine about 27 minutes with nothing
-cached (anchors 6, notrain's attacks 4, unmarked images 17) and 21 once the
-anchors are cached. ``--quick`` takes about a minute with a cold cache.
+unmarked images: on the 2-core benchmark machine about an hour with nothing
+cached (anchors 6 minutes, notrain's attacks 5, unmarked images 48) and 55
+minutes once the anchors are cached. ``--quick`` takes about a minute with a cold cache.
 """
 
 from __future__ import annotations
