@@ -19,6 +19,7 @@ How it works (docs/watermark.md has the long version):
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -249,6 +250,8 @@ def _ssim(luma: np.ndarray, delta: np.ndarray) -> float:
 
 
 def _ssim_band(luma: np.ndarray, delta: np.ndarray, margin: int) -> float:
+    """Mean SSIM of one band of rows, leaving out ``margin`` rows and columns at its edges."""
+
     def blur(values: np.ndarray) -> np.ndarray:
         return ndimage.gaussian_filter(values, 1.5, truncate=3.5)
 
@@ -419,6 +422,16 @@ def _lattice_power(spectrum: np.ndarray) -> np.ndarray:
     return power
 
 
+def _sample_spectrum(values: np.ndarray, fx: np.ndarray, fy: np.ndarray) -> np.ndarray:
+    """Bilinear samples of an rfft2-laid-out array at frequencies given in bins (fx across, fy
+    down, either sign): the rfft2 keeps fx >= 0, the other half is its mirror image."""
+    mirror = np.where(fx < 0, -1.0, 1.0)
+    rows = ((fy * mirror) % values.shape[0]).ravel()
+    cols = (fx * mirror).ravel()
+    samples = ndimage.map_coordinates(values, [rows, cols], order=1, mode="grid-wrap")
+    return samples.reshape(np.shape(fx))
+
+
 @dataclass(frozen=True)
 class _Candidate:
     score: float
@@ -427,8 +440,11 @@ class _Candidate:
     angle: float
 
 
-def _template(step: float) -> np.ndarray:
-    """The lattice of period 1 drawn on the log-polar grid (bilinear splats), zero-padded in radius."""
+@functools.lru_cache(maxsize=16)
+def _template_spectrum(step: float) -> np.ndarray:
+    """Conjugate spectrum of the lattice of period 1 drawn on the log-polar grid (bilinear splats,
+    zero-padded in radius), ready to correlate with; ``step`` is the grid's log-radius step, which
+    follows the image's size, so a scan of same-sized photos computes it once."""
     rows = np.log(np.hypot(_HARMONICS[:, 0], _HARMONICS[:, 1])) / step
     cols = (np.arctan2(_HARMONICS[:, 1], _HARMONICS[:, 0]) % np.pi) / (np.pi / _ANGLES)
     template = np.zeros((2 * _LOG_RADII, _ANGLES))
@@ -441,7 +457,7 @@ def _template(step: float) -> np.ndarray:
                 ((r0 + dr) % (2 * _LOG_RADII), (c0 + dc) % _ANGLES),
                 _HARMONIC_WEIGHTS * wr * wc,
             )
-    return template
+    return np.conj(fft.fft2(template))
 
 
 def _lattice_candidates(
@@ -459,18 +475,13 @@ def _lattice_candidates(
     step = (math.log(0.5) - rho0) / _LOG_RADII
     radius = np.exp(rho0 + step * np.arange(_LOG_RADII))[:, None]
     angle = (np.pi / _ANGLES) * np.arange(_ANGLES)[None, :]
-    fx, fy = radius * np.cos(angle) * width, radius * np.sin(angle) * height
-    mirror = np.where(fx < 0, -1.0, 1.0)  # the rfft2 keeps fx >= 0; the rest is the conjugate
-    polar = ndimage.map_coordinates(
-        smoothed,
-        [((fy * mirror) % height).ravel(), (fx * mirror).ravel()],
-        order=1,
-        mode="grid-wrap",
-    ).reshape(_LOG_RADII, _ANGLES)
+    polar = _sample_spectrum(
+        smoothed, radius * np.cos(angle) * width, radius * np.sin(angle) * height
+    )
     padded = np.zeros((2 * _LOG_RADII, _ANGLES))
     padded[:_LOG_RADII] = polar
     # correlation[s, t] = sum over k of polar[row_k + s, col_k + t]: period exp(-(rho0 + s * step)).
-    correlation = np.real(fft.ifft2(fft.fft2(padded) * np.conj(fft.fft2(_template(step)))))
+    correlation = np.real(fft.ifft2(fft.fft2(padded) * _template_spectrum(step)))
     first = int((-math.log(longest) - rho0) / step)
     last = int((-math.log(shortest) - rho0) / step)
     scores = correlation[first:last]
@@ -510,13 +521,7 @@ def _lattice_sums(
     """For each 2x2 matrix of basis frequencies, the spectrum summed over its lattice points."""
     height, width = shape
     points = np.einsum("mij,kj->mki", matrices, harmonics)
-    mirror = np.where(points[..., 0] < 0, -1.0, 1.0)
-    rows = (points[..., 1] * height * mirror) % height
-    cols = points[..., 0] * width * mirror
-    values = ndimage.map_coordinates(
-        smoothed, [rows.ravel(), cols.ravel()], order=1, mode="grid-wrap"
-    )
-    return values.reshape(points.shape[:2]).sum(axis=1)
+    return _sample_spectrum(smoothed, points[..., 0] * width, points[..., 1] * height).sum(axis=1)
 
 
 def _refine(
