@@ -63,4 +63,33 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (band, value, image_id)
     ) WITHOUT ROWID;
     """,
+    # 3: objections and other rights requests, and the dated events of each.
+    """
+    CREATE TABLE rights_request (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        jurisdiction TEXT NOT NULL,
+        platforms TEXT NOT NULL,
+        device TEXT NOT NULL,
+        name TEXT NOT NULL,
+        email TEXT NOT NULL,
+        language TEXT NOT NULL,
+        role TEXT NOT NULL,
+        posts TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE rights_event (
+        id INTEGER PRIMARY KEY,
+        request_id INTEGER NOT NULL REFERENCES rights_request (id) ON DELETE CASCADE,
+        status TEXT,
+        on_date TEXT NOT NULL,
+        note TEXT NOT NULL,
+        reply TEXT NOT NULL,
+        reference TEXT NOT NULL,
+        attachment TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX rights_event_request ON rights_event (request_id, on_date);
+    """,
 )

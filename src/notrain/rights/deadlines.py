@@ -1,0 +1,306 @@
+"""Legal deadlines of a request, computed by the law of its jurisdiction.
+
+Periods in months follow calendar-month arithmetic (the rule of EU Regulation
+1182/71, which the GDPR's "one month" follows): a period starts the day after the
+event and ends on the same day of the month, one month later; when that month is
+shorter, on its last day (31 January + 1 month = 28 or 29 February). Periods in
+days (the US state laws' 45 days) are calendar days.
+
+The clock starts on the day Meta *received* the request, in Meta's time zone: an
+objection sent at 23:30 in California on 31 January reached Dublin on 1 February.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from notrain.rights.model import Deadline, Event, Jurisdiction, Request, Status
+
+__all__ = [
+    "CONTROLLER_ZONES",
+    "DUE_SOON_DAYS",
+    "REMINDER_GRACE_DAYS",
+    "Due",
+    "add_months",
+    "deadlines",
+    "due",
+    "receipt_date",
+    "response_due",
+]
+
+CONTROLLER_ZONES: dict[str, str] = {
+    "gdpr": "Europe/Dublin",
+    "fadp": "Europe/Dublin",
+    "uk-gdpr": "America/Los_Angeles",
+    "lgpd": "America/Sao_Paulo",
+    "us-state": "America/Los_Angeles",
+    "us": "America/Los_Angeles",
+    "none": "America/Los_Angeles",
+}
+"""Where Meta's controller for each regime sits: Meta Platforms Ireland for the EU/EEA and
+Switzerland, Meta Platforms, Inc. for the UK and the US, Facebook Brasil for Brazil."""
+
+REMINDER_GRACE_DAYS = 14
+"""Days a reminder gives Meta before a complaint (the datarequests.org practice)."""
+
+ICO_WAIT_MONTHS = 1
+"""The ICO asks people to give the organisation a month to answer a concern."""
+
+ICO_WINDOW_MONTHS = 3
+"""...and to complain within three months of the last meaningful contact."""
+
+UK_ACKNOWLEDGE_DAYS = 30
+UK_ACKNOWLEDGE_FROM = date(2026, 6, 19)
+"""From 19 June 2026 (Data (Use and Access) Act 2025) UK controllers must acknowledge a complaint
+within 30 days."""
+
+AUTHORITY_UPDATE_MONTHS = 3
+"""Art. 78(2) GDPR: a court remedy when the authority gives no news within three months."""
+
+DUE_SOON_DAYS = 7
+
+_FINAL = {Status.HONOURED, Status.CLOSED}
+_ANSWERED = {Status.HONOURED, Status.REFUSED, Status.INFO_REQUESTED}
+
+
+def add_months(start: date, months: int) -> date:
+    """The same day of the month ``months`` later, or that month's last day if it is shorter."""
+    index = start.month - 1 + months
+    year, month = start.year + index // 12, index % 12 + 1
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+def receipt_date(sent: date | datetime, regime: str) -> date:
+    """The day Meta received a request sent at ``sent``, in the controller's time zone.
+
+    A plain date is taken as it is; a datetime without a time zone is the person's local time."""
+    if not isinstance(sent, datetime):
+        return sent
+    aware = sent if sent.tzinfo is not None else sent.astimezone()
+    return aware.astimezone(ZoneInfo(CONTROLLER_ZONES.get(regime, "UTC"))).date()
+
+
+def _period(start: date, months: int | None, days: int | None) -> date | None:
+    if months:
+        return add_months(start, months)
+    if days:
+        return start + timedelta(days=days)
+    return None
+
+
+def response_due(request: Request, jurisdiction: Jurisdiction) -> tuple[date, bool] | None:
+    """When Meta must answer, and whether a valid extension applies; None before submission or
+    where the law sets no deadline.
+
+    An extension counts only when Meta notified it within the first period (Art. 12(3) GDPR:
+    "within one month of receipt of the request"; the US state laws: within the first 45 days)."""
+    received = request.submitted_on
+    if received is None:
+        return None
+    first = _period(received, jurisdiction.response_months, jurisdiction.response_days)
+    if first is None:
+        return None
+    extension = request.first(Status.EXTENDED)
+    if extension is not None and extension.on <= first:
+        longer = _period(first, jurisdiction.extension_months, jurisdiction.extension_days)
+        if longer is not None:
+            return longer, True
+    return first, False
+
+
+def _last_contact(request: Request) -> date | None:
+    """The last meaningful contact between the person and Meta (for the ICO's three months)."""
+    dates = [e.on for e in request.events if e.status not in (None, Status.DRAFTED)]
+    return max(dates) if dates else None
+
+
+def deadlines(request: Request, jurisdiction: Jurisdiction) -> list[Deadline]:
+    """Every deadline of ``request`` in its current state, earliest first.
+
+    Closed and honoured requests have none. A refusal makes a complaint due at once; silence past
+    the response deadline makes a reminder due; a reminder left unanswered for two weeks makes a
+    complaint due; a filed complaint makes the authority owe news within three months."""
+    status = request.status
+    if request.submitted_on is None or status in _FINAL:
+        return []
+    found: list[Deadline] = []
+    regime = jurisdiction.regime
+
+    def add(kind: str, due_on: date, title: str, description: str, law: str = "") -> None:
+        found.append(
+            Deadline(
+                request_id=request.id,
+                kind=kind,
+                due=due_on,
+                title=title,
+                description=description,
+                law=law or jurisdiction.law,
+            )
+        )
+
+    answered = _answered(request)
+    response = response_due(request, jurisdiction)
+    reminded = request.last(Status.REMINDED)
+    refused = request.last(Status.REFUSED)
+    complained = request.last(Status.COMPLAINED)
+    if response is not None and not answered and reminded is None and complained is None:
+        due_on, extended = response
+        period = _period_words(jurisdiction, extended)
+        add(
+            "extended-response" if extended else "response",
+            due_on,
+            "Meta's answer to your objection is due",
+            f"Meta must answer within {period} of receiving your request "
+            f"(sent {request.submitted_on.isoformat()}). If nothing has come by then, "
+            "notrain writes a reminder.",
+            _response_law(jurisdiction, extended),
+        )
+
+    if complained is not None:
+        if regime in ("gdpr", "uk-gdpr"):
+            add(
+                "authority-update",
+                add_months(complained.on, AUTHORITY_UPDATE_MONTHS),
+                "The data protection authority owes you news of your complaint",
+                "If the authority has not told you how your complaint is progressing within "
+                "three months, you may go to court against it (Art. 78(2) GDPR).",
+                "Art. 78(2) GDPR",
+            )
+        return sorted(found, key=lambda d: d.due)
+
+    if regime == "uk-gdpr":
+        _uk_deadlines(request, response, reminded, refused, add)
+    elif refused is not None:
+        add(
+            "complaint",
+            refused.on,
+            "Meta refused: you can complain now",
+            "Meta refused your objection. notrain escalate writes the complaint with the whole "
+            "timeline filled in.",
+        )
+    elif reminded is not None:
+        add(
+            "complaint",
+            reminded.on + timedelta(days=REMINDER_GRACE_DAYS),
+            "No answer to your reminder: time to complain",
+            f"You reminded Meta on {reminded.on.isoformat()}. If it still has not answered "
+            f"{REMINDER_GRACE_DAYS} days later, notrain escalate writes the complaint.",
+        )
+    elif response is not None and not answered:
+        add(
+            "reminder",
+            response[0] + timedelta(days=1),
+            "Meta's deadline has passed: send a reminder",
+            "Meta did not answer in time. notrain escalate writes a short reminder that quotes "
+            "the deadline; a complaint follows if that goes unanswered.",
+        )
+    return sorted(found, key=lambda d: d.due)
+
+
+def _uk_deadlines(
+    request: Request,
+    response: tuple[date, bool] | None,
+    reminded: Event | None,
+    refused: Event | None,
+    add: Callable[..., None],
+) -> None:
+    """The ICO's timing: raise the concern with Meta first, give it a month, and complain within
+    three months of the last meaningful contact."""
+    if reminded is None:
+        if refused is not None:
+            start = refused.on
+        elif response is not None and not _answered(request):
+            start = response[0] + timedelta(days=1)
+        else:
+            return
+        add(
+            "reminder",
+            start,
+            "Raise your concern with Meta first",
+            "The ICO expects you to tell Meta you are unhappy and give it a month to put it "
+            "right before you complain. notrain escalate writes that letter.",
+            "ICO complaint process",
+        )
+        return
+    if reminded.on >= UK_ACKNOWLEDGE_FROM:
+        add(
+            "acknowledgement",
+            reminded.on + timedelta(days=UK_ACKNOWLEDGE_DAYS),
+            "Meta must acknowledge your concern",
+            "Since 19 June 2026, UK organisations must acknowledge a data protection complaint "
+            "within 30 days.",
+            "Data (Use and Access) Act 2025",
+        )
+    add(
+        "complaint",
+        add_months(reminded.on, ICO_WAIT_MONTHS),
+        "You can complain to the ICO",
+        f"You raised your concern with Meta on {reminded.on.isoformat()}. After a month without "
+        "a satisfactory answer you can complain to the ICO; notrain escalate writes it.",
+        "ICO complaint process",
+    )
+    last = _last_contact(request) or reminded.on
+    add(
+        "complaint-window",
+        add_months(last, ICO_WINDOW_MONTHS),
+        "Last day to complain to the ICO",
+        "The ICO asks for complaints within three months of your last meaningful contact with "
+        f"Meta (here {last.isoformat()}).",
+        "ICO complaint process",
+    )
+
+
+def _answered(request: Request) -> bool:
+    return any(e.status in _ANSWERED for e in request.events)
+
+
+def _period_words(jurisdiction: Jurisdiction, extended: bool) -> str:
+    if jurisdiction.response_months:
+        months = jurisdiction.response_months + (
+            (jurisdiction.extension_months or 0) if extended else 0
+        )
+        return f"{months} month{'s' if months != 1 else ''}"
+    days = (jurisdiction.response_days or 0) + (
+        (jurisdiction.extension_days or 0) if extended else 0
+    )
+    return f"{days} days"
+
+
+def _response_law(jurisdiction: Jurisdiction, extended: bool) -> str:
+    if jurisdiction.regime in ("gdpr", "uk-gdpr"):
+        return "Art. 12(3) GDPR" + (" (extension)" if extended else "")
+    return jurisdiction.law
+
+
+@dataclass(frozen=True)
+class Due:
+    """A deadline that needs the person's attention, with the request it belongs to."""
+
+    request: Request
+    deadline: Deadline
+    days_left: int
+    """Negative when overdue."""
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left < 0
+
+
+def due(
+    requests: Iterable[tuple[Request, Jurisdiction]],
+    today: date,
+    *,
+    within_days: int = DUE_SOON_DAYS,
+) -> list[Due]:
+    """Deadlines that have passed or fall within ``within_days``, most urgent first."""
+    found = []
+    for request, jurisdiction in requests:
+        for deadline in deadlines(request, jurisdiction):
+            left = (deadline.due - today).days
+            if left <= within_days:
+                found.append(Due(request, deadline, left))
+    return sorted(found, key=lambda d: (d.days_left, d.request.id or 0))

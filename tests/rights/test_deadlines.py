@@ -1,0 +1,165 @@
+"""Deadline arithmetic: calendar months, extensions, time zones and the ICO's timing."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from notrain.rights.deadlines import add_months, deadlines, due, receipt_date, response_due
+from notrain.rights.model import Event, Jurisdiction, Request, Status
+
+GDPR = Jurisdiction(
+    code="DE", name="Germany", regime="gdpr", can_object=True, law="Art. 21(1) GDPR",
+    response_months=1, extension_months=2, authorities=("debaylda",), language="de",
+)
+UK = Jurisdiction(
+    code="GB", name="United Kingdom", regime="uk-gdpr", can_object=True, law="Art. 21(1) UK GDPR",
+    response_months=1, extension_months=2, authorities=("gbico",),
+)
+CALIFORNIA = Jurisdiction(
+    code="US-CA", name="California", regime="us-state", can_object=False, law="CCPA",
+    response_days=45, extension_days=45, authorities=("uscppa",),
+)
+
+
+def request(*events: Event) -> Request:
+    return Request(
+        id=7, jurisdiction="DE", platforms=("instagram",), device="android", name="Ann",
+        email="ann@example.org", language="de", events=events,
+    )
+
+
+def submitted(on: date) -> Event:
+    return Event(status=Status.SUBMITTED, on=on)
+
+
+@pytest.mark.parametrize(
+    ("start", "months", "expected"),
+    [
+        (date(2026, 1, 31), 1, date(2026, 2, 28)),
+        (date(2028, 1, 31), 1, date(2028, 2, 29)),  # leap year
+        (date(2026, 1, 30), 1, date(2026, 2, 28)),
+        (date(2026, 1, 15), 1, date(2026, 2, 15)),
+        (date(2026, 3, 31), 1, date(2026, 4, 30)),
+        (date(2026, 12, 31), 1, date(2027, 1, 31)),
+        (date(2026, 2, 28), 1, date(2026, 3, 28)),
+        (date(2026, 2, 28), 3, date(2026, 5, 28)),
+        (date(2026, 11, 30), 3, date(2027, 2, 28)),
+        (date(2027, 11, 29), 3, date(2028, 2, 29)),
+    ],
+)
+def test_calendar_month_arithmetic(start, months, expected):
+    assert add_months(start, months) == expected
+
+
+def test_add_months_agrees_with_counting_days_in_ordinary_months():
+    day = date(2026, 1, 1)
+    while day.year == 2026:
+        result = add_months(day, 1)
+        assert result.month == day.month % 12 + 1
+        assert result.day == day.day or result.day < day.day and (result + timedelta(days=1)).day == 1
+        day += timedelta(days=1)
+
+
+def test_one_month_from_31_january():
+    due_on, extended = response_due(request(submitted(date(2026, 1, 31))), GDPR)
+    assert (due_on, extended) == (date(2026, 2, 28), False)
+
+
+def test_extension_within_the_first_month_adds_two_months():
+    r = request(submitted(date(2026, 1, 31)), Event(status=Status.EXTENDED, on=date(2026, 2, 20)))
+    # The extension adds two months to the end of the first one: 28 Feb + 2 months.
+    assert response_due(r, GDPR) == (date(2026, 4, 28), True)
+    assert [d.kind for d in deadlines(r, GDPR)][0] == "extended-response"
+
+
+def test_late_extension_does_not_count():
+    r = request(submitted(date(2026, 1, 10)), Event(status=Status.EXTENDED, on=date(2026, 2, 11)))
+    assert response_due(r, GDPR) == (date(2026, 2, 10), False)
+
+
+def test_receipt_follows_the_controllers_time_zone():
+    # 23:30 on 31 January in California is already 1 February in Dublin.
+    sent = datetime(2026, 1, 31, 23, 30, tzinfo=ZoneInfo("America/Los_Angeles"))
+    assert receipt_date(sent, "gdpr") == date(2026, 2, 1)
+    # 00:30 on 1 February in Berlin is still 31 January in Dublin (UTC+0 in winter).
+    sent = datetime(2026, 2, 1, 0, 30, tzinfo=ZoneInfo("Europe/Berlin"))
+    assert receipt_date(sent, "gdpr") == date(2026, 1, 31)
+    # Summer time: 00:30 in Berlin on 1 July is 23:30 on 30 June in Dublin.
+    assert receipt_date(datetime(2026, 7, 1, 0, 30, tzinfo=ZoneInfo("Europe/Berlin")), "gdpr") == date(2026, 6, 30)
+    # Meta Platforms, Inc. (UK and US) counts in California time.
+    assert receipt_date(datetime(2026, 3, 1, 5, 0, tzinfo=timezone.utc), "uk-gdpr") == date(2026, 2, 28)
+    assert receipt_date(date(2026, 3, 1), "gdpr") == date(2026, 3, 1)
+
+
+def test_us_state_days_and_extension():
+    r = request(submitted(date(2026, 1, 1)))
+    assert response_due(r, CALIFORNIA) == (date(2026, 2, 15), False)
+    r = request(submitted(date(2026, 1, 1)), Event(status=Status.EXTENDED, on=date(2026, 2, 1)))
+    assert response_due(r, CALIFORNIA) == (date(2026, 4, 1), True)
+
+
+def test_silence_makes_a_reminder_then_a_complaint_due():
+    r = request(submitted(date(2026, 3, 10)))
+    kinds = [(d.kind, d.due) for d in deadlines(r, GDPR)]
+    assert kinds == [("response", date(2026, 4, 10)), ("reminder", date(2026, 4, 11))]
+    r = request(submitted(date(2026, 3, 10)), Event(status=Status.REMINDED, on=date(2026, 4, 15)))
+    assert [(d.kind, d.due) for d in deadlines(r, GDPR)] == [("complaint", date(2026, 4, 29))]
+
+
+def test_refusal_makes_a_complaint_due_at_once_and_honoured_closes():
+    r = request(submitted(date(2026, 3, 10)), Event(status=Status.REFUSED, on=date(2026, 3, 20)))
+    assert [(d.kind, d.due) for d in deadlines(r, GDPR)] == [("complaint", date(2026, 3, 20))]
+    r = request(submitted(date(2026, 3, 10)), Event(status=Status.HONOURED, on=date(2026, 3, 20)))
+    assert deadlines(r, GDPR) == []
+    assert deadlines(request(), GDPR) == []  # not submitted yet
+
+
+def test_complaint_makes_the_authority_owe_news_in_three_months():
+    r = request(
+        submitted(date(2026, 1, 5)),
+        Event(status=Status.REFUSED, on=date(2026, 1, 20)),
+        Event(status=Status.COMPLAINED, on=date(2026, 1, 25)),
+    )
+    assert [(d.kind, d.due, d.law) for d in deadlines(r, GDPR)] == [
+        ("authority-update", date(2026, 4, 25), "Art. 78(2) GDPR")
+    ]
+
+
+def test_ico_timing_first_contact_then_a_month_then_three_months():
+    r = request(submitted(date(2026, 1, 5)), Event(status=Status.REFUSED, on=date(2026, 1, 20)))
+    assert [(d.kind, d.due) for d in deadlines(r, UK)] == [("reminder", date(2026, 1, 20))]
+    r = request(
+        submitted(date(2026, 1, 5)),
+        Event(status=Status.REFUSED, on=date(2026, 1, 20)),
+        Event(status=Status.REMINDED, on=date(2026, 1, 31)),
+    )
+    # Before 19 June 2026 there is no 30-day acknowledgement duty.
+    assert [(d.kind, d.due) for d in deadlines(r, UK)] == [
+        ("complaint", date(2026, 2, 28)),
+        ("complaint-window", date(2026, 4, 30)),
+    ]
+    r = request(
+        submitted(date(2026, 7, 1)),
+        Event(status=Status.REFUSED, on=date(2026, 7, 10)),
+        Event(status=Status.REMINDED, on=date(2026, 7, 12)),
+        Event(status=Status.ACKNOWLEDGED, on=date(2026, 8, 1)),
+    )
+    assert [(d.kind, d.due) for d in deadlines(r, UK)] == [
+        ("acknowledgement", date(2026, 8, 11)),
+        ("complaint", date(2026, 8, 12)),
+        ("complaint-window", date(2026, 11, 1)),  # three months from the last contact, 1 August
+    ]
+
+
+def test_due_lists_overdue_first_and_skips_far_deadlines():
+    late = request(submitted(date(2026, 1, 5)))
+    fresh = Request(**{**late.__dict__, "id": 8, "events": (submitted(date(2026, 3, 1)),)})
+    found = due([(late, GDPR), (fresh, GDPR)], date(2026, 3, 2))
+    assert [(d.request.id, d.deadline.kind, d.overdue) for d in found] == [
+        (7, "response", True),
+        (7, "reminder", True),
+    ]
+    assert found[0].days_left == -(date(2026, 3, 2) - date(2026, 2, 5)).days
