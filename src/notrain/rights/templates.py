@@ -14,6 +14,7 @@ from typing import Any
 
 from babel.dates import format_date
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, StrictUndefined, TemplateError
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 from notrain.errors import NotrainError
@@ -43,12 +44,32 @@ def long_date(value: date, language: str = "en") -> str:
     return format_date(value, format="long", locale=babel_locale(language))
 
 
+class _Sandbox(SandboxedEnvironment):
+    """The sandbox, also refusing arithmetic that would build huge strings or numbers (an edited
+    template such as ``{{ 'x' * 10**10 }}`` must not exhaust the memory)."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(right, int | float) and abs(right) > 64:
+            raise SecurityError("exponent too large in a template")
+        if operator == "*":
+            for value, times in ((left, right), (right, left)):
+                if isinstance(value, str | list | tuple) and isinstance(times, int):
+                    if len(value) * times > _MAX_BUILT:
+                        raise SecurityError("a template may not build strings this long")
+        return super().call_binop(context, operator, left, right)
+
+
+_MAX_BUILT = 100_000
+
+
 def environment(home: Path | None = None) -> SandboxedEnvironment:
     loaders: list[Any] = []
     if home is not None:
         loaders.append(FileSystemLoader(str(Path(home) / "templates")))
     loaders.append(PackageLoader("notrain", "templates"))
-    env = SandboxedEnvironment(
+    env = _Sandbox(
         loader=ChoiceLoader(loaders),
         undefined=StrictUndefined,
         autoescape=False,
@@ -79,7 +100,7 @@ def render(name: str, language: str, context: dict[str, Any], *, home: Path | No
     try:
         template = env.get_template(path)
         return template.render({**context, "language": language}).strip() + "\n"
-    except TemplateError as exc:
+    except (TemplateError, ArithmeticError, TypeError, ValueError, LookupError) as exc:
         raise TemplateProblem(
             f"The template {path} could not be rendered: {exc}.",
             hint="If you edited it, compare it with the original in notrain's package or delete your copy.",

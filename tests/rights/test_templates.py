@@ -1,0 +1,43 @@
+"""The template engine: edited templates render in a sandbox and fail with a clear error."""
+
+from __future__ import annotations
+
+import pytest
+
+from notrain.rights.templates import TemplateProblem, render
+
+
+def edited(home, text, name="reason", language="en"):
+    folder = home / "templates" / "rights" / language
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{name}.md.j2").write_text(text, encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{{ 'x' * 10**10 }}",  # would need 10 GB
+        "{{ 7 ** 123456789 }}",  # a number too big to print
+        "{{ 1 / 0 }}",
+        "{{ 'a' + 1 }}",
+        "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+        "{{ undefined_variable }}",
+        "{% for x in %}",
+    ],
+)
+def test_a_broken_or_hostile_edited_template_is_a_clear_error(tmp_path, text):
+    edited(tmp_path, text)
+    with pytest.raises(TemplateProblem, match=r"rights/en/reason\.md\.j2") as info:
+        render("reason", "en", {}, home=tmp_path)
+    assert "delete your copy" in info.value.hint
+
+
+def test_an_edited_template_wins_and_others_are_untouched(tmp_path):
+    edited(tmp_path, "Mine: {{ name }} {{ 'ab' * 3 }}")
+    assert render("reason", "en", {"name": "Zoë 李"}, home=tmp_path) == "Mine: Zoë 李 ababab\n"
+
+
+def test_unknown_language_lists_the_languages():
+    with pytest.raises(TemplateProblem, match="does not write in 'sv'") as info:
+        render("reason", "sv", {})
+    assert "pt-BR" in info.value.hint
