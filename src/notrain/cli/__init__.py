@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from notrain.cli.facts import facts_command
 from notrain.cli.init import init_command
 from notrain.cli.inspect import inspect_command
 from notrain.cli.platforms import platforms_command
@@ -52,3 +53,4 @@ main.add_command(samples_command)
 main.add_command(watermark_group)
 main.add_command(verify_command)
 main.add_command(scan_command)
+main.add_command(facts_command)
