@@ -1,0 +1,528 @@
+"""Turning a :class:`~notrain.rights.model.Document` into plain text, Markdown and PDF.
+
+A document's body is Markdown in a small subset: ``#`` headings, paragraphs, ``- ``
+(or numbered) list items, ``> `` quotes, ``---`` rules, ``**bold**``, links, and
+backslash escapes. A line break inside a paragraph stays a line break in every
+output, because letters have address blocks and signatures. The title, recipient and
+send-to line are plain text. Text and Markdown keep every character; the PDF needs a
+font for each one (see :mod:`notrain.rights.fonts`) and says which are missing.
+
+Files are written atomically: a crash never leaves half a letter under its name, and
+an existing file is replaced only when asked.
+"""
+
+from __future__ import annotations
+
+import errno
+import importlib.util
+import os
+import re
+import tempfile
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from fpdf import FPDF
+
+from notrain.errors import OptionError, OutputError, OutputExistsError
+from notrain.rights.fonts import OPEN_SANS, FontPlan, MissingGlyphs, plan_fonts
+from notrain.rights.model import Document
+
+__all__ = [
+    "FORMATS",
+    "MissingGlyphs",
+    "md_escape",
+    "md_unescape",
+    "to_markdown",
+    "to_pdf",
+    "to_text",
+    "write_atomic",
+    "write_document",
+]
+
+FORMATS: dict[str, str] = {".txt": "text", ".md": "markdown", ".pdf": "pdf"}
+"""Output formats by file suffix."""
+
+_FORMAT_NAMES = {
+    "txt": "text",
+    "text": "text",
+    "md": "markdown",
+    "markdown": "markdown",
+    "pdf": "pdf",
+}
+
+_LABELS: dict[str, tuple[str, str]] = {
+    "en": ("Send to", "Page {page} of {pages}"),
+    "de": ("Senden an", "Seite {page} von {pages}"),
+    "fr": ("Envoyer à", "Page {page} sur {pages}"),
+    "es": ("Enviar a", "Página {page} de {pages}"),
+    "it": ("Inviare a", "Pagina {page} di {pages}"),
+    "nl": ("Versturen naar", "Pagina {page} van {pages}"),
+    "pl": ("Wyślij do", "Strona {page} z {pages}"),
+    "pt-BR": ("Enviar para", "Página {page} de {pages}"),
+}
+
+_PUNCTUATION = r"!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~"
+_ESCAPE_ANYWHERE = re.compile(r"([\\`*_\[\]<~])")
+_ESCAPE_LINE_START = re.compile(r"^([ \t]*)([#>+=|-])", re.MULTILINE)
+_ESCAPE_NUMBERED = re.compile(r"^([ \t]*\d+)([.)])", re.MULTILINE)
+_UNESCAPE = re.compile(rf"\\([{_PUNCTUATION}])")
+_ADDRESS = re.compile(r"(?:https?://|mailto:)[^\s<>]+|[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+")
+_INLINE = re.compile(
+    rf"""\\(?P<esc>[{_PUNCTUATION}])
+    | (?P<bold>\*\*)
+    | <(?P<auto>{_ADDRESS.pattern})>
+    | \[(?P<label>(?:\\.|[^\]\\])*)\]\((?P<href>[^\s()]+)\)
+    | `(?P<code>[^`]+)`
+    | (?P<text>[^\\*<\[`]+|.)""",
+    re.VERBOSE | re.DOTALL,
+)
+_HEADING = re.compile(r"(#{1,6})\s+(.*?)(?:\s+#+)?\s*")
+_ITEM = re.compile(r"([-*+]|\d{1,9}[.)])\s+(.*)")
+_RULE = re.compile(r"([-*_])(?:\s*\1){2,}")
+
+
+def md_escape(text: str, *, inline: bool = False) -> str:
+    """``text`` as Markdown that shows exactly ``text``: markup characters get a backslash.
+
+    With ``inline`` the text is put on one line (for a heading or a list item)."""
+    if inline:
+        text = " ".join(text.split())
+    text = _ESCAPE_ANYWHERE.sub(r"\\\1", _newlines(text))
+    text = _ESCAPE_LINE_START.sub(r"\1\\\2", text)
+    return _ESCAPE_NUMBERED.sub(r"\1\\\2", text)
+
+
+def md_unescape(text: str) -> str:
+    """The text behind backslash escapes (the inverse of :func:`md_escape`)."""
+    return _UNESCAPE.sub(r"\1", text)
+
+
+@dataclass(frozen=True)
+class _Run:
+    text: str
+    bold: bool = False
+    link: str = ""
+
+
+@dataclass(frozen=True)
+class _Block:
+    kind: str
+    """``heading``, ``paragraph``, ``item``, ``quote`` or ``rule``."""
+    lines: tuple[str, ...] = ()
+    level: int = 0
+    """The heading level, or how deep a list item is nested."""
+    marker: str = "-"
+
+
+def _newlines(text: str) -> str:
+    return re.sub(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]", "\n", text)
+
+
+def _blocks(markdown: str) -> list[_Block]:
+    blocks: list[_Block] = []
+    kind, lines, level, marker = "", [], 0, "-"
+
+    def close() -> None:
+        nonlocal kind, lines
+        if kind:
+            blocks.append(_Block(kind, tuple(lines), level, marker))
+        kind, lines = "", []
+
+    for raw in _newlines(markdown).expandtabs(4).split("\n"):
+        stripped = raw.strip()
+        indent = len(raw) - len(raw.lstrip(" "))
+        line = _drop_hard_break(raw.lstrip(" "))
+        if not stripped:
+            close()
+        elif (heading := _HEADING.fullmatch(stripped)) and indent < 4:
+            close()
+            blocks.append(_Block("heading", (heading[2],), len(heading[1])))
+        elif _RULE.fullmatch(stripped) and kind != "paragraph":
+            close()
+            blocks.append(_Block("rule"))
+        elif item := _ITEM.fullmatch(line):
+            close()
+            bullet = item[1] if item[1][0].isdigit() else "-"
+            kind, lines, level, marker = "item", [item[2]], indent // 2, bullet
+        elif stripped.startswith(">"):
+            if kind != "quote":
+                close()
+                kind, level = "quote", 0
+            lines.append(_drop_hard_break(stripped[1:].removeprefix(" ")))
+        elif kind in ("paragraph", "item", "quote"):
+            lines.append(line)
+        else:
+            kind, lines, level = "paragraph", [line], 0
+    close()
+    return blocks
+
+
+def _drop_hard_break(line: str) -> str:
+    """Remove Markdown's end-of-line hard break (two spaces, or an unescaped backslash)."""
+    trailing = len(line) - len(line.rstrip("\\"))
+    if trailing % 2:
+        return line[:-1].rstrip()
+    return line.rstrip()
+
+
+def _runs(line: str) -> list[_Run]:
+    tokens = list(_INLINE.finditer(line))
+    markers = [i for i, t in enumerate(tokens) if t["bold"]]
+    literal = {markers[-1]} if len(markers) % 2 else set()
+    runs: list[_Run] = []
+    bold = False
+    for index, token in enumerate(tokens):
+        if token["bold"] and index not in literal:
+            bold = not bold
+        elif token["auto"]:
+            runs.append(_Run(token["auto"], bold, _href(token["auto"])))
+        elif token["href"] is not None:
+            label, href = md_unescape(token["label"]), token["href"]
+            runs.append(_Run(label, bold, href))
+            if label.strip() not in (href, href.removeprefix("mailto:")):
+                runs.append(_Run(f" ({href.removeprefix('mailto:')})", bold, href))
+        else:
+            runs.append(_Run(token["esc"] or token["code"] or token[0], bold))
+    return runs
+
+
+def _href(address: str) -> str:
+    return address if "://" in address or address.startswith("mailto:") else f"mailto:{address}"
+
+
+def _plain(line: str) -> str:
+    return "".join(run.text for run in _runs(line))
+
+
+def _repeats_title(doc: Document, blocks: list[_Block]) -> bool:
+    """Whether the body starts with a heading that only repeats the title."""
+    first = blocks[0] if blocks else None
+    return (
+        first is not None
+        and first.kind == "heading"
+        and first.level == 1
+        and _plain(first.lines[0]).strip() == doc.title.strip()
+    )
+
+
+def _body_blocks(doc: Document) -> list[_Block]:
+    blocks = _blocks(doc.markdown)
+    return blocks[1:] if _repeats_title(doc, blocks) else blocks
+
+
+def _labels(language: str) -> tuple[str, str]:
+    return _LABELS.get(language, _LABELS["en"])
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def to_markdown(doc: Document) -> str:
+    """The document as Markdown: the title as ``#``, the recipient and send-to line, the body."""
+    parts = [f"# {md_escape(doc.title, inline=True)}"]
+    if doc.recipient.strip():
+        lines = [md_escape(line.strip()) for line in _newlines(doc.recipient.strip()).split("\n")]
+        parts.append("\\\n".join(line for line in lines if line))
+    if doc.send_to.strip():
+        target = doc.send_to.strip()
+        shown = f"<{target}>" if _ADDRESS.fullmatch(target) else md_escape(target, inline=True)
+        parts.append(f"**{_labels(doc.language)[0]}:** {shown}")
+    body = _newlines(doc.markdown).strip()
+    if _repeats_title(doc, _blocks(doc.markdown)):
+        body = body.partition("\n")[2].strip()
+    if body:
+        parts.append(body)
+    return "\n\n".join(parts) + "\n"
+
+
+def to_text(doc: Document) -> str:
+    """The document as plain text: headings underlined, markup removed, escapes resolved."""
+    parts = [_underlined(doc.title.strip(), "=")]
+    if doc.recipient.strip():
+        parts.append(_newlines(doc.recipient.strip()))
+    if doc.send_to.strip():
+        parts.append(f"{_labels(doc.language)[0]}: {doc.send_to.strip()}")
+    text = "\n\n".join(parts)
+    previous = ""
+    for block in _body_blocks(doc):
+        separator = "\n" if block.kind == previous == "item" else "\n\n"
+        text += separator + _block_text(block)
+        previous = block.kind
+    return text + "\n"
+
+
+def _underlined(text: str, char: str) -> str:
+    return f"{text}\n{char * max(3, _width(text))}"
+
+
+def _block_text(block: _Block) -> str:
+    lines = [_plain(line) for line in block.lines]
+    if block.kind == "heading":
+        return _underlined(lines[0].strip(), "=" if block.level == 1 else "-")
+    if block.kind == "rule":
+        return "-" * 40
+    if block.kind == "item":
+        prefix = f"{'  ' * block.level}{block.marker} "
+        pad = " " * len(prefix)
+        return "\n".join([prefix + lines[0]] + [pad + line if line else "" for line in lines[1:]])
+    if block.kind == "quote":
+        return "\n".join(f"> {line}".rstrip() for line in lines)
+    return "\n".join(lines)
+
+
+class _Pdf(FPDF):
+    """A4 pages with a centred "Page n of m" footer."""
+
+    def __init__(self, footer: str) -> None:
+        super().__init__(orientation="portrait", unit="mm", format="A4")
+        self._footer = footer
+        self._pages_alias = "{nb}"
+        self.alias_nb_pages(None)
+
+    def header(self) -> None:
+        # The total-pages alias is on only while a footer is drawn, so that "{nb}" in a
+        # person's own text stays as written.
+        self.alias_nb_pages(None)
+
+    def footer(self) -> None:
+        self.alias_nb_pages(self._pages_alias, align="L")
+        self.set_y(-14)
+        self.set_font(style="", size=8)
+        self.set_text_color(110)
+        text = self._footer.format(page=self.page_no(), pages=self._pages_alias)
+        self.cell(0, 6, text, align="C")
+        self.set_text_color(0)
+
+
+_Clean = Callable[[str], str]
+_FAMILY = "opensans"
+_SIZE = 10.5
+_LEADING = 5.2
+
+
+def to_pdf(doc: Document) -> bytes:
+    """The document as an A4 PDF with embedded fonts.
+
+    Characters outside Latin, Greek and Cyrillic are set in fonts found on this computer;
+    :class:`MissingGlyphs` names any that no font has. Right-to-left and joining scripts
+    (Arabic, Hebrew, Indic) are shaped only when the optional ``uharfbuzz`` package is
+    installed (``pip install uharfbuzz``); without it their letters come out unjoined and
+    left to right, and the .md or .txt output is the better choice for them."""
+    blocks = _body_blocks(doc)
+    send_label, footer = _labels(doc.language)
+    everything = "\n".join(
+        [doc.title, doc.recipient, doc.send_to, send_label, footer]
+        + [_plain(line) for block in blocks for line in block.lines]
+    )
+    plan = plan_fonts(unicodedata.normalize("NFC", everything))
+    pdf = _Pdf(footer)
+    _setup(pdf, doc, plan)
+    clean = _cleaner(plan)
+    pdf.add_page()
+    pdf.set_font(_FAMILY, "B", 16)
+    pdf.multi_cell(0, 7.5, clean(doc.title.strip()), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    pdf.set_font(_FAMILY, "", _SIZE)
+    if doc.recipient.strip():
+        for line in _newlines(doc.recipient.strip()).split("\n"):
+            pdf.write(_LEADING, clean(line.strip()))
+            pdf.ln(_LEADING)
+        pdf.ln(3)
+    if doc.send_to.strip():
+        target = doc.send_to.strip()
+        pdf.set_font(style="B")
+        pdf.write(_LEADING, f"{send_label}: ")
+        pdf.set_font(style="")
+        link = _href(target) if _ADDRESS.fullmatch(target) else ""
+        pdf.write(_LEADING, clean(target), link=link)
+        pdf.ln(_LEADING + 3)
+    previous = ""
+    for block in blocks:
+        _draw_block(pdf, block, previous, clean)
+        previous = block.kind
+    return bytes(pdf.output())
+
+
+def _setup(pdf: _Pdf, doc: Document, plan: FontPlan) -> None:
+    pdf.set_margins(20, 20, 20)
+    pdf.set_auto_page_break(True, margin=20)
+    for style, path in OPEN_SANS.items():
+        pdf.add_font(_FAMILY, style, path)
+    names = []
+    for number, face in enumerate(plan.fallbacks):
+        name = f"fallback{number}"
+        pdf.add_font(name, "", face.path, collection_font_number=face.index)
+        names.append(name)
+    if names:
+        pdf.set_fallback_fonts(names, exact_match=False)
+    if importlib.util.find_spec("uharfbuzz") is not None:
+        pdf.set_text_shaping(True, direction="ltr")
+    pdf.set_font(_FAMILY, "", _SIZE)
+    pdf.set_title(doc.title.strip())
+    pdf.set_lang(doc.language)
+    pdf.set_subject(doc.kind)
+    pdf.set_creator("notrain")
+
+
+def _cleaner(plan: FontPlan) -> _Clean:
+    def clean(text: str) -> str:
+        return unicodedata.normalize("NFC", text).expandtabs(4).translate(plan.replacements)
+
+    return clean
+
+
+def _draw_block(pdf: _Pdf, block: _Block, previous: str, clean: _Clean) -> None:
+    if previous:
+        pdf.ln(1 if block.kind == previous == "item" else 2.5)
+    if block.kind == "heading":
+        size = {1: 14.5, 2: 12.5}.get(block.level, 11)
+        if pdf.will_page_break(30):
+            pdf.add_page()
+        elif previous:
+            pdf.ln(3)
+        pdf.set_font(_FAMILY, "B", size)
+        _write_runs(pdf, _runs(block.lines[0]), size * 0.5, clean, bold=True)
+        pdf.ln(size * 0.5 + 1)
+        pdf.set_font(_FAMILY, "", _SIZE)
+        return
+    if block.kind == "rule":
+        pdf.set_draw_color(160)
+        pdf.line(pdf.l_margin, pdf.get_y() + 1, pdf.w - pdf.r_margin, pdf.get_y() + 1)
+        pdf.ln(2)
+        return
+    margin = pdf.l_margin
+    if block.kind == "item":
+        bullet = "•" if block.marker == "-" else block.marker
+        indent = margin + 5 * block.level
+        width = 5 if bullet == "•" else pdf.get_string_width(bullet) + 2
+        pdf.set_left_margin(indent + width)
+        pdf.set_x(indent)
+        pdf.cell(width, _LEADING, bullet)
+    elif block.kind == "quote":
+        pdf.set_left_margin(margin + 6)
+        pdf.set_text_color(70)
+    start = (pdf.page, pdf.get_y())
+    for number, line in enumerate(block.lines):
+        if number:
+            pdf.ln(_LEADING)
+        _write_runs(pdf, _runs(line), _LEADING, clean)
+    pdf.ln(_LEADING)
+    if block.kind == "quote":
+        top = start[1] if start[0] == pdf.page else pdf.t_margin
+        pdf.set_draw_color(190)
+        pdf.set_line_width(0.6)
+        pdf.line(margin + 1.5, top + 0.5, margin + 1.5, pdf.get_y() - 0.5)
+        pdf.set_line_width(0.2)
+    pdf.set_left_margin(margin)
+    pdf.set_x(margin)
+    pdf.set_text_color(0)
+
+
+def _write_runs(
+    pdf: _Pdf, runs: list[_Run], height: float, clean: _Clean, *, bold: bool = False
+) -> None:
+    after_space = False
+    for run in runs:
+        text = clean(run.text)
+        pdf.set_font(style="B" if (bold or run.bold) else "")
+        # write() wraps only at spaces inside one call: a run that starts with a word too
+        # long for the rest of the line goes to the next line whole, not cut in two.
+        word = text.split(" ", 1)[0]
+        room = pdf.w - pdf.r_margin - pdf.get_x()
+        if after_space and word and pdf.get_string_width(word) > room:
+            pdf.ln(height)
+        pdf.write(height, text, link=run.link)
+        after_space = text[-1:].isspace()
+    pdf.set_font(style="B" if bold else "")
+
+
+def write_document(
+    doc: Document, path: Path, format: str | None = None, *, overwrite: bool = False
+) -> Path:
+    """Write ``doc`` to ``path`` as text, Markdown or PDF (from the suffix unless ``format``
+    says: ``text``/``txt``, ``markdown``/``md``, ``pdf``), atomically. Returns ``path``."""
+    path = Path(path)
+    chosen = _format(path, format)
+    if chosen == "pdf":
+        data = to_pdf(doc)
+    else:
+        data = (to_markdown(doc) if chosen == "markdown" else to_text(doc)).encode("utf-8")
+    write_atomic(path, data, overwrite=overwrite)
+    return path
+
+
+def _format(path: Path, format: str | None) -> str:
+    if format is not None:
+        name = format.lower().lstrip(".")
+        if name in _FORMAT_NAMES:
+            return _FORMAT_NAMES[name]
+        raise OptionError(
+            f"Unknown document format {format!r}.", hint="Use one of: text, markdown, pdf."
+        )
+    if path.suffix.lower() in FORMATS:
+        return FORMATS[path.suffix.lower()]
+    raise OptionError(
+        f"notrain cannot tell which format to write {path.name} in (expected .txt, .md or .pdf).",
+        hint="Name the file with one of those suffixes.",
+    )
+
+
+def write_atomic(path: Path, data: bytes, *, overwrite: bool = False) -> None:
+    """Write ``data`` through a temporary file in the same folder, then move it into place.
+
+    Without ``overwrite`` an existing file is never replaced, even one that appears while
+    we write (the last step is a hard link, which fails when the name is taken)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _output_error(path.parent, exc) from exc
+    if not overwrite and path.exists():
+        raise _exists(path)
+    temp = ""
+    try:
+        handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        if overwrite:
+            os.replace(temp, path)
+        else:
+            _link(temp, path)
+    except OSError as exc:
+        raise _output_error(path, exc) from exc
+    finally:
+        if temp:
+            Path(temp).unlink(missing_ok=True)
+
+
+def _link(temp: str, path: Path) -> None:
+    try:
+        os.link(temp, path)
+    except FileExistsError:
+        raise _exists(path) from None
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.EXDEV, errno.ENOTSUP):
+            raise
+        if path.exists():
+            raise _exists(path) from None
+        os.replace(temp, path)
+
+
+def _exists(path: Path) -> OutputExistsError:
+    return OutputExistsError(
+        f"{path} already exists.",
+        path=path,
+        hint="Pass --overwrite to replace it, or choose another file name.",
+    )
+
+
+def _output_error(path: Path, exc: OSError) -> OutputError:
+    return OutputError(
+        f"notrain could not write {path}: {exc.strerror or exc}.",
+        path=path,
+        hint="Check that the folder exists, is writable and has free space.",
+    )
