@@ -225,3 +225,6 @@ class Document:
     """Who it goes to, name and postal address."""
     send_to: str = ""
     """Where to send it: a web form URL or an email address (notrain never sends anything)."""
+    notes: tuple[str, ...] = ()
+    """What the person should know before sending it (why this language, a missed time limit);
+    shown to the person, never part of the letter."""
