@@ -55,9 +55,12 @@ class _Sandbox(SandboxedEnvironment):
             raise SecurityError("exponent too large in a template")
         if operator == "*":
             for value, times in ((left, right), (right, left)):
-                if isinstance(value, str | list | tuple) and isinstance(times, int):
-                    if len(value) * times > _MAX_BUILT:
-                        raise SecurityError("a template may not build strings this long")
+                if (
+                    isinstance(value, str | list | tuple)
+                    and isinstance(times, int)
+                    and len(value) * times > _MAX_BUILT
+                ):
+                    raise SecurityError("a template may not build strings this long")
         return super().call_binop(context, operator, left, right)
 
 
