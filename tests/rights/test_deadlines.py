@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,23 +11,48 @@ from notrain.rights.deadlines import add_months, deadlines, due, receipt_date, r
 from notrain.rights.model import Event, Jurisdiction, Request, Status
 
 GDPR = Jurisdiction(
-    code="DE", name="Germany", regime="gdpr", can_object=True, law="Art. 21(1) GDPR",
-    response_months=1, extension_months=2, authorities=("debaylda",), language="de",
+    code="DE",
+    name="Germany",
+    regime="gdpr",
+    can_object=True,
+    law="Art. 21(1) GDPR",
+    response_months=1,
+    extension_months=2,
+    authorities=("debaylda",),
+    language="de",
 )
 UK = Jurisdiction(
-    code="GB", name="United Kingdom", regime="uk-gdpr", can_object=True, law="Art. 21(1) UK GDPR",
-    response_months=1, extension_months=2, authorities=("gbico",),
+    code="GB",
+    name="United Kingdom",
+    regime="uk-gdpr",
+    can_object=True,
+    law="Art. 21(1) UK GDPR",
+    response_months=1,
+    extension_months=2,
+    authorities=("gbico",),
 )
 CALIFORNIA = Jurisdiction(
-    code="US-CA", name="California", regime="us-state", can_object=False, law="CCPA",
-    response_days=45, extension_days=45, authorities=("uscppa",),
+    code="US-CA",
+    name="California",
+    regime="us-state",
+    can_object=False,
+    law="CCPA",
+    response_days=45,
+    extension_days=45,
+    authorities=("uscppa",),
 )
 
 
 def request(*events: Event) -> Request:
     return Request(
-        id=7, jurisdiction="DE", platforms=("instagram",), device="android", name="Ann",
-        email="ann@example.org", language="de", events=events,
+        id=7,
+        jurisdiction="DE",
+        platforms=("instagram",),
+        device="android",
+        name="Ann",
+        email="ann@example.org",
+        language="de",
+        events=events,
     )
 
 
@@ -59,7 +84,9 @@ def test_add_months_agrees_with_counting_days_in_ordinary_months():
     while day.year == 2026:
         result = add_months(day, 1)
         assert result.month == day.month % 12 + 1
-        assert result.day == day.day or result.day < day.day and (result + timedelta(days=1)).day == 1
+        assert (
+            result.day == day.day or result.day < day.day and (result + timedelta(days=1)).day == 1
+        )
         day += timedelta(days=1)
 
 
@@ -72,7 +99,7 @@ def test_extension_within_the_first_month_adds_two_months():
     r = request(submitted(date(2026, 1, 31)), Event(status=Status.EXTENDED, on=date(2026, 2, 20)))
     # The extension adds two months to the end of the first one: 28 Feb + 2 months.
     assert response_due(r, GDPR) == (date(2026, 4, 28), True)
-    assert [d.kind for d in deadlines(r, GDPR)][0] == "extended-response"
+    assert next(d.kind for d in deadlines(r, GDPR)) == "extended-response"
 
 
 def test_late_extension_does_not_count():
@@ -88,9 +115,11 @@ def test_receipt_follows_the_controllers_time_zone():
     sent = datetime(2026, 2, 1, 0, 30, tzinfo=ZoneInfo("Europe/Berlin"))
     assert receipt_date(sent, "gdpr") == date(2026, 1, 31)
     # Summer time: 00:30 in Berlin on 1 July is 23:30 on 30 June in Dublin.
-    assert receipt_date(datetime(2026, 7, 1, 0, 30, tzinfo=ZoneInfo("Europe/Berlin")), "gdpr") == date(2026, 6, 30)
+    assert receipt_date(
+        datetime(2026, 7, 1, 0, 30, tzinfo=ZoneInfo("Europe/Berlin")), "gdpr"
+    ) == date(2026, 6, 30)
     # Meta Platforms, Inc. (UK and US) counts in California time.
-    assert receipt_date(datetime(2026, 3, 1, 5, 0, tzinfo=timezone.utc), "uk-gdpr") == date(2026, 2, 28)
+    assert receipt_date(datetime(2026, 3, 1, 5, 0, tzinfo=UTC), "uk-gdpr") == date(2026, 2, 28)
     assert receipt_date(date(2026, 3, 1), "gdpr") == date(2026, 3, 1)
 
 

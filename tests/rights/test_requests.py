@@ -29,11 +29,17 @@ def db():
 
 
 def new(db, *events, **fields):
-    base = dict(
-        jurisdiction="DE-BY", platforms=("facebook", "instagram"), device="iphone",
-        name="Zoë Łukasiewicz 李", email="zoe@example.org", language="de", role="artist",
-        posts="meine Aquarelle 🎨", reason="Ich widerspreche.",
-    )
+    base = {
+        "jurisdiction": "DE-BY",
+        "platforms": ("facebook", "instagram"),
+        "device": "iphone",
+        "name": "Zoë Łukasiewicz 李",
+        "email": "zoe@example.org",
+        "language": "de",
+        "role": "artist",
+        "posts": "meine Aquarelle 🎨",
+        "reason": "Ich widerspreche.",
+    }
     base.update(fields)
     return create_request(db, Request(events=events, **base), today=TODAY)
 
@@ -49,12 +55,19 @@ def test_round_trip_keeps_every_field_and_unicode(db):
 
 def test_status_is_the_latest_event_by_date(db):
     r = new(db, Event(status=Status.SUBMITTED, on=date(2026, 5, 1)))
-    r = add_event(db, r.id, Event(status=Status.REFUSED, on=date(2026, 5, 20), reference="CASE-1"), today=TODAY)
+    r = add_event(
+        db,
+        r.id,
+        Event(status=Status.REFUSED, on=date(2026, 5, 20), reference="CASE-1"),
+        today=TODAY,
+    )
     # A late-recorded acknowledgement dated earlier slots in before the refusal.
     r = add_event(db, r.id, Event(status=Status.ACKNOWLEDGED, on=date(2026, 5, 2)), today=TODAY)
     assert [e.status for e in r.events] == [Status.SUBMITTED, Status.ACKNOWLEDGED, Status.REFUSED]
     assert r.status == Status.REFUSED and r.reference == "CASE-1"
-    r = add_event(db, r.id, Event(status=None, on=date(2026, 5, 25), note="called support"), today=TODAY)
+    r = add_event(
+        db, r.id, Event(status=None, on=date(2026, 5, 25), note="called support"), today=TODAY
+    )
     assert r.status == Status.REFUSED and r.events[-1].note == "called support"
 
 
