@@ -133,7 +133,11 @@ def test_us_state_days_and_extension():
 def test_silence_makes_a_reminder_then_a_complaint_due():
     r = request(submitted(date(2026, 3, 10)))
     kinds = [(d.kind, d.due) for d in deadlines(r, GDPR)]
-    assert kinds == [("response", date(2026, 4, 10)), ("reminder", date(2026, 4, 11))]
+    assert kinds == [
+        ("response", date(2026, 4, 10)),
+        ("reminder", date(2026, 4, 11)),
+        ("complaint", date(2026, 5, 11)),  # a month of silence past the deadline
+    ]
     r = request(submitted(date(2026, 3, 10)), Event(status=Status.REMINDED, on=date(2026, 4, 15)))
     assert [(d.kind, d.due) for d in deadlines(r, GDPR)] == [("complaint", date(2026, 4, 29))]
 
@@ -190,5 +194,6 @@ def test_due_lists_overdue_first_and_skips_far_deadlines():
     assert [(d.request.id, d.deadline.kind, d.overdue) for d in found] == [
         (7, "response", True),
         (7, "reminder", True),
+        (7, "complaint", False),  # 8 March: a month of silence past 5 February
     ]
     assert found[0].days_left == -(date(2026, 3, 2) - date(2026, 2, 5)).days

@@ -24,6 +24,7 @@ __all__ = [
     "CONTROLLER_ZONES",
     "DUE_SOON_DAYS",
     "REMINDER_GRACE_DAYS",
+    "SILENCE_DAYS",
     "Due",
     "add_months",
     "deadlines",
@@ -60,6 +61,10 @@ within 30 days."""
 
 AUTHORITY_UPDATE_MONTHS = 3
 """Art. 78(2) GDPR: a court remedy when the authority gives no news within three months."""
+
+SILENCE_DAYS = 30
+"""Days of silence past Meta's deadline after which a complaint can go straight to the authority,
+without a reminder first."""
 
 DUE_SOON_DAYS = 7
 
@@ -197,6 +202,13 @@ def deadlines(request: Request, jurisdiction: Jurisdiction) -> list[Deadline]:
             "Meta's deadline has passed: send a reminder",
             "Meta did not answer in time. notrain escalate writes a short reminder that quotes "
             "the deadline; a complaint follows if that goes unanswered.",
+        )
+        add(
+            "complaint",
+            response[0] + timedelta(days=SILENCE_DAYS + 1),
+            "A month of silence past the deadline: complain",
+            f"Meta has let its deadline pass by more than {SILENCE_DAYS} days. notrain escalate "
+            "now writes the complaint to your data protection authority directly.",
         )
     return sorted(found, key=lambda d: d.due)
 

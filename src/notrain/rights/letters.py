@@ -38,6 +38,7 @@ from notrain.rights.deadlines import (
     ICO_WAIT_MONTHS,
     ICO_WINDOW_MONTHS,
     REMINDER_GRACE_DAYS,
+    SILENCE_DAYS,
     UK_ACKNOWLEDGE_DAYS,
     UK_ACKNOWLEDGE_FROM,
     add_months,
@@ -57,7 +58,6 @@ from notrain.rights.templates import render
 
 __all__ = [
     "LETTER_KINDS",
-    "LONG_OVERDUE_DAYS",
     "NothingToEscalate",
     "escalation_letters",
     "letter",
@@ -74,8 +74,6 @@ LETTER_KINDS: dict[str, tuple[str, ...]] = {
 }
 """Each kind of letter and the regimes it is written for."""
 
-LONG_OVERDUE_DAYS = 30
-"""Days past Meta's deadline after which a complaint, not a reminder, is the next step."""
 
 _TO_AUTHORITY = {"complaint", "complaint-ico", "complaint-us", "ftc"}
 _NEEDS_SUBMISSION = {"reminder", "complaint", "complaint-ico", "complaint-us"}
@@ -226,7 +224,7 @@ def escalation_letters(
       ``authorities``).
     - Meta's deadline has passed without an answer and no reminder was sent: a ``reminder``
       that asks for an answer within 14 days (REMINDER_GRACE_DAYS) and announces the complaint;
-      if the deadline passed more than LONG_OVERDUE_DAYS ago, the ``complaint`` at once.
+      if the deadline passed more than SILENCE_DAYS ago, the ``complaint`` at once.
     - A reminder went unanswered for 14 days: the ``complaint``.
 
     UK: the ICO expects the concern to be raised with Meta first. Without a reminder event,
@@ -334,7 +332,7 @@ def escalation_letters(
                 possible_from=complain_from,
             )
         return [write("complaint", authority)]
-    if (today - due_on).days > LONG_OVERDUE_DAYS:
+    if (today - due_on).days > SILENCE_DAYS:
         return [write("complaint", authority)]
     reminder = write("reminder", authority)
     complain_from = today + timedelta(days=REMINDER_GRACE_DAYS)
