@@ -355,3 +355,19 @@ def test_a_pdf_that_cannot_be_made_writes_nothing(tmp_path: Path, font_folder: P
     with pytest.raises(MissingGlyphs):
         write_document(sample(name="ᚠ"), tmp_path / "letter.pdf")
     assert not (tmp_path / "letter.pdf").exists()
+
+
+def test_emoji_without_a_font_are_named_not_fatal():
+    from notrain.rights.fonts import fallback_faces
+
+    if any(0x1F3A8 in _cmap_of(face) for face in fallback_faces()):
+        pytest.skip("an installed font draws 🎨, so it is not replaced")
+    doc = Document(kind="letter", title="T", markdown="my art 🎨 and 👍🏽 ok")
+    text = " ".join(PdfReader(io.BytesIO(to_pdf(doc))).pages[0].extract_text().split())
+    assert "my art [artist palette] and [thumbs up sign] ok" in text
+
+
+def _cmap_of(face):
+    from notrain.rights.fonts import _cmap
+
+    return _cmap(face)

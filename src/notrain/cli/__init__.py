@@ -7,11 +7,14 @@ from pathlib import Path
 
 import click
 
+from notrain.cli.escalate import escalate_command
 from notrain.cli.facts import facts_command
 from notrain.cli.init import init_command
 from notrain.cli.inspect import inspect_command
+from notrain.cli.object import object_command
 from notrain.cli.platforms import platforms_command
 from notrain.cli.protect import protect_command
+from notrain.cli.requests import requests_group
 from notrain.cli.samples import samples_command
 from notrain.cli.scan import scan_command
 from notrain.cli.verify import verify_command
@@ -53,4 +56,7 @@ main.add_command(samples_command)
 main.add_command(watermark_group)
 main.add_command(verify_command)
 main.add_command(scan_command)
+main.add_command(object_command)
+main.add_command(requests_group)
+main.add_command(escalate_command)
 main.add_command(facts_command)

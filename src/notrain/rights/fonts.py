@@ -78,8 +78,14 @@ _SCRIPT_HINTS: dict[UnicodeScript, str] = {
 }
 """Which font names to try first for a script whose fonts are not named after it."""
 
-_IGNORABLE = frozenset(range(0xFE00, 0xFE10)) | frozenset(range(0xE0100, 0xE01F0))
-"""Variation selectors: invisible, and dropped when no font has them."""
+_IGNORABLE = (
+    frozenset(range(0xFE00, 0xFE10))
+    | frozenset(range(0xE0100, 0xE01F0))
+    | frozenset(range(0x1F3FB, 0x1F400))
+    | frozenset(range(0xE0020, 0xE0080))
+)
+"""Variation selectors, emoji skin-tone modifiers and tag characters: invisible on their own, and
+dropped when no font has them."""
 
 
 class MissingGlyphs(NotrainError):
@@ -165,7 +171,8 @@ def fallback_faces() -> tuple[FontFace, ...]:
 def plan_fonts(text: str) -> FontPlan:
     """The fallback fonts ``text`` needs beyond Open Sans.
 
-    Raises :class:`MissingGlyphs` naming the characters no installed font can show."""
+    Emoji no font has are written as their name in brackets; raises :class:`MissingGlyphs`
+    naming any other character no installed font can show."""
     needed = {ord(ch) for ch in text if ch not in "\n\t"} - _cmap(FontFace(OPEN_SANS[""]))
     chosen: list[FontFace] = []
     for face in _candidates(needed):
@@ -182,11 +189,21 @@ def plan_fonts(text: str) -> FontPlan:
             replacements[code] = None
         elif category == "Zs":
             replacements[code] = " "
+        elif _is_emoji(code, category):
+            # No colour-emoji font embeds in a PDF here: name the emoji instead of failing the
+            # whole letter over a decoration ("my art 🎨" -> "my art [artist palette]").
+            replacements[code] = f"[{unicodedata.name(chr(code), 'symbol').lower()}]"
     missing = needed - replacements.keys()
     if missing:
         raise MissingGlyphs(chr(code) for code in missing)
     order = {face: i for i, face in enumerate(fallback_faces())}
     return FontPlan(tuple(sorted(chosen, key=order.__getitem__)), replacements)
+
+
+def _is_emoji(code: int, category: str) -> bool:
+    return category == "So" and (
+        0x1F000 <= code <= 0x1FAFF or 0x2600 <= code <= 0x27BF or 0x2B00 <= code <= 0x2BFF
+    )
 
 
 def _candidates(needed: set[int]) -> list[FontFace]:

@@ -174,8 +174,10 @@ class Request:
 
     @property
     def status(self) -> Status:
+        """The status of the latest dated event; "drafted" only while nothing else happened (a
+        request recorded today may have been submitted months ago)."""
         for event in reversed(self.events):
-            if event.status is not None:
+            if event.status not in (None, Status.DRAFTED):
                 return event.status
         return Status.DRAFTED
 
