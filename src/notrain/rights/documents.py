@@ -13,11 +13,8 @@ an existing file is replaced only when asked.
 
 from __future__ import annotations
 
-import errno
 import importlib.util
-import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,7 +22,8 @@ from pathlib import Path
 
 from fpdf import FPDF
 
-from notrain.errors import OptionError, OutputError, OutputExistsError
+from notrain.errors import OptionError
+from notrain.output import write_atomic
 from notrain.rights.fonts import OPEN_SANS, FontPlan, MissingGlyphs, plan_fonts
 from notrain.rights.model import Document
 
@@ -37,7 +35,6 @@ __all__ = [
     "to_markdown",
     "to_pdf",
     "to_text",
-    "write_atomic",
     "write_document",
 ]
 
@@ -467,62 +464,4 @@ def _format(path: Path, format: str | None) -> str:
     raise OptionError(
         f"notrain cannot tell which format to write {path.name} in (expected .txt, .md or .pdf).",
         hint="Name the file with one of those suffixes.",
-    )
-
-
-def write_atomic(path: Path, data: bytes, *, overwrite: bool = False) -> None:
-    """Write ``data`` through a temporary file in the same folder, then move it into place.
-
-    Without ``overwrite`` an existing file is never replaced, even one that appears while
-    we write (the last step is a hard link, which fails when the name is taken)."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise _output_error(path.parent, exc) from exc
-    if not overwrite and path.exists():
-        raise _exists(path)
-    temp = ""
-    try:
-        handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        if overwrite:
-            os.replace(temp, path)
-        else:
-            _link(temp, path)
-    except OSError as exc:
-        raise _output_error(path, exc) from exc
-    finally:
-        if temp:
-            Path(temp).unlink(missing_ok=True)
-
-
-def _link(temp: str, path: Path) -> None:
-    try:
-        os.link(temp, path)
-    except FileExistsError:
-        raise _exists(path) from None
-    except OSError as exc:
-        if exc.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.EXDEV, errno.ENOTSUP):
-            raise
-        if path.exists():
-            raise _exists(path) from None
-        os.replace(temp, path)
-
-
-def _exists(path: Path) -> OutputExistsError:
-    return OutputExistsError(
-        f"{path} already exists.",
-        path=path,
-        hint="Pass --overwrite to replace it, or choose another file name.",
-    )
-
-
-def _output_error(path: Path, exc: OSError) -> OutputError:
-    return OutputError(
-        f"notrain could not write {path}: {exc.strerror or exc}.",
-        path=path,
-        hint="Check that the folder exists, is writable and has free space.",
     )
