@@ -44,6 +44,7 @@ from notrain.rights.deadlines import (
     add_months,
     response_due,
 )
+from notrain.rights.documents import md_escape
 from notrain.rights.model import (
     LANGUAGES,
     Authority,
@@ -61,7 +62,6 @@ __all__ = [
     "NothingToEscalate",
     "escalation_letters",
     "letter",
-    "md_escape",
 ]
 
 LETTER_KINDS: dict[str, tuple[str, ...]] = {
@@ -92,27 +92,9 @@ class NothingToEscalate(NotrainError):
         self.possible_from = possible_from
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
-_LINE_BREAKS = re.compile(r"\s*[\r\n\v\f\x85\u2028\u2029]+\s*")
-_BLOCK_START = re.compile(r"^(?:([-+=])|(\d+)([.)]))")
-
-
-def md_escape(text: str) -> str:
-    """``text`` made safe to place anywhere in a line of the letters' Markdown.
-
-    Line breaks become spaces (a value stays inside its paragraph or list item), Markdown's
-    inline characters get a backslash, and so does anything at the start that could open a
-    list, heading or rule. Every other character, in any script, is kept as it is. The
-    escapes are CommonMark's (a backslash before ASCII punctuation)."""
-    flat = _LINE_BREAKS.sub(" ", text).replace("\t", " ").strip()
-    escaped = _MD_SPECIAL.sub(r"\\\1", flat)
-    return _BLOCK_START.sub(_protect_start, escaped)
-
-
-def _protect_start(match: re.Match[str]) -> str:
-    if match.group(1):
-        return "\\" + match.group(1)
-    return match.group(2) + "\\" + match.group(3)
+def _escape(text: str) -> str:
+    """A value typed by a person, on one line and shown literally in the letter's Markdown."""
+    return md_escape(text, inline=True)
 
 
 def letter(
@@ -452,20 +434,20 @@ def _context(
     return {
         "kind": kind,
         "regime": jurisdiction.regime,
-        "law": md_escape(jurisdiction.law),
-        "place": md_escape(jurisdiction.name),
+        "law": _escape(jurisdiction.law),
+        "place": _escape(jurisdiction.name),
         "california": jurisdiction.code.upper() == "US-CA",
-        "sender": {"name": md_escape(request.name), "email": md_escape(request.email)},
+        "sender": {"name": _escape(request.name), "email": _escape(request.email)},
         "today": today,
-        "platforms": [_PLATFORM_NAMES.get(p, md_escape(p)) for p in request.platforms],
+        "platforms": [_PLATFORM_NAMES.get(p, _escape(p)) for p in request.platforms],
         "request_kind": request.kind,
-        "reason": md_escape(request.reason),
+        "reason": _escape(request.reason),
         "submitted": request.submitted_on,
-        "reference": md_escape(request.reference),
+        "reference": _escape(request.reference),
         "due": due_on,
         "extended": extended,
         "refused": refused.on if refused else None,
-        "refusal_excerpt": md_escape(_excerpt(refused.reply)) if refused else "",
+        "refusal_excerpt": _escape(_excerpt(refused.reply)) if refused else "",
         "reminded": reminded.on if reminded else None,
         "acknowledged": request.first(Status.ACKNOWLEDGED) is not None,
         "answer_by": answer_by,
@@ -478,9 +460,9 @@ def _context(
         "response_days": jurisdiction.response_days,
         "timeline": _timeline(request),
         "controller": {
-            "name": md_escape(controller["name"]),
-            "address": md_escape(", ".join(controller["address"])),
-            "contact": md_escape(controller["contact"]),
+            "name": _escape(controller["name"]),
+            "address": _escape(", ".join(controller["address"])),
+            "contact": _escape(controller["contact"]),
         },
         "authority": _authority(authority),
     }
@@ -492,9 +474,9 @@ def _timeline(request: Request) -> list[dict[str, Any]]:
         {
             "on": event.on,
             "status": event.status.value if event.status is not None else "",
-            "note": md_escape(event.note),
-            "reference": md_escape(event.reference),
-            "excerpt": md_escape(_excerpt(event.reply)),
+            "note": _escape(event.note),
+            "reference": _escape(event.reference),
+            "excerpt": _escape(_excerpt(event.reply)),
         }
         for event in sorted(request.events, key=lambda e: e.on)
     ]
@@ -504,11 +486,11 @@ def _authority(authority: Authority | None) -> dict[str, str] | None:
     if authority is None:
         return None
     return {
-        "name": md_escape(authority.name),
-        "address": md_escape(", ".join(line for line in authority.address.splitlines() if line)),
-        "email": md_escape(authority.email),
-        "web": md_escape(authority.web),
-        "form": md_escape(authority.complaint_form),
+        "name": _escape(authority.name),
+        "address": _escape(", ".join(line for line in authority.address.splitlines() if line)),
+        "email": _escape(authority.email),
+        "web": _escape(authority.web),
+        "form": _escape(authority.complaint_form),
     }
 
 
