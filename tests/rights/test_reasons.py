@@ -9,12 +9,11 @@ import pytest
 from jinja2.exceptions import SecurityError, UndefinedError
 
 from notrain.errors import OptionError
-from notrain.rights.model import LANGUAGES, ROLES
+from notrain.rights.model import LANGUAGES, REGIMES, ROLES
 from notrain.rights.reasons import (
     MAX_NAME_CHARS,
     MAX_POSTS_CHARS,
     MAX_REASON_CHARS,
-    REGIMES,
     check_reason_length,
     clean_text,
     reason_text,

@@ -14,7 +14,9 @@ from enum import StrEnum
 __all__ = [
     "DEVICES",
     "LANGUAGES",
+    "OBJECTION_REGIMES",
     "PLATFORMS",
+    "REGIMES",
     "ROLES",
     "Authority",
     "Deadline",
@@ -42,6 +44,12 @@ PLATFORMS: tuple[str, ...] = ("facebook", "instagram")
 DEVICES: tuple[str, ...] = ("desktop", "android", "iphone")
 ROLES: tuple[str, ...] = ("artist", "photographer", "parent", "private")
 """Who the person is, as the reason text describes them."""
+
+OBJECTION_REGIMES: tuple[str, ...] = ("gdpr", "uk-gdpr", "fadp", "lgpd")
+"""Legal regimes that give a right to object: the GDPR (EU/EEA), the UK GDPR, Switzerland's FADP
+and Brazil's LGPD."""
+REGIMES: tuple[str, ...] = (*OBJECTION_REGIMES, "us-state", "us", "none")
+"""Every regime: plus a US state privacy law, the US without one, and no specific law."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -24,14 +24,22 @@ from notrain.rights.facts import (
     third_party_form,
 )
 from notrain.rights.jurisdictions import jurisdiction as find_jurisdiction
-from notrain.rights.model import Authority, Event, Fact, Jurisdiction, Request, Status
+from notrain.rights.model import (
+    OBJECTION_REGIMES,
+    Authority,
+    Event,
+    Fact,
+    Jurisdiction,
+    Request,
+    Status,
+)
 from notrain.rights.reasons import reason_text
 from notrain.rights.requests import create_request
 from notrain.store.database import Database
 
 __all__ = ["Guidance", "guide", "record"]
 
-_RECORDED_REGIMES = {"gdpr", "uk-gdpr", "fadp", "lgpd", "us-state"}
+_RECORDED_REGIMES = {*OBJECTION_REGIMES, "us-state"}
 
 
 @dataclass(frozen=True, kw_only=True)

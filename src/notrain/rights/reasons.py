@@ -18,25 +18,18 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from notrain.errors import OptionError
-from notrain.rights.model import LANGUAGES, PLATFORMS, ROLES
+from notrain.rights.model import LANGUAGES, PLATFORMS, REGIMES, ROLES
 from notrain.rights.templates import render
 
 __all__ = [
     "MAX_NAME_CHARS",
     "MAX_POSTS_CHARS",
     "MAX_REASON_CHARS",
-    "OBJECTION_REGIMES",
-    "REGIMES",
     "check_reason_length",
     "clean_text",
     "reason_text",
 ]
 
-OBJECTION_REGIMES: tuple[str, ...] = ("gdpr", "uk-gdpr", "fadp", "lgpd")
-"""Regimes whose law gives a right to object; the reason cites the law and says "I object"."""
-
-REGIMES: tuple[str, ...] = (*OBJECTION_REGIMES, "us-state", "us", "none")
-"""Every regime a jurisdiction can have; the others get a request that claims no right."""
 
 MAX_REASON_CHARS = 1500
 """The longest reason we hand over. Meta does not publish a limit for the form's reason field, so
