@@ -18,7 +18,6 @@ from notrain import output
 from notrain.errors import OptionError, OutputError, OutputExistsError
 from notrain.rights import fonts
 from notrain.rights.documents import (
-    MissingGlyphs,
     md_escape,
     md_unescape,
     to_markdown,
@@ -26,6 +25,7 @@ from notrain.rights.documents import (
     to_text,
     write_document,
 )
+from notrain.rights.fonts import MissingGlyphs
 from notrain.rights.model import Document
 
 NAME = "Zoë Łukasiewicz-Øre"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from icalendar import Alarm, Calendar, Event
 
-from notrain.rights.documents import write_atomic
+from notrain.output import write_atomic
 from notrain.rights.model import Deadline, Request
 
 __all__ = ["ALARM_OFFSETS", "deadline_uid", "deadlines_calendar", "write_calendar"]
