@@ -237,3 +237,19 @@ def test_text_output_is_readable(runner):
     assert "Yes, you can object" in result.output
     assert "https://help.instagram.com/contact/767264225370182" in result.output
     assert "Recorded as request 1" in result.output
+
+
+def test_a_submission_time_counts_in_metas_time_zone(runner):
+    assert run(runner, *GERMAN).exit_code == 0
+    # 23:30 in California on 31 January is 1 February in Dublin: the month runs to 1 March.
+    result = run(
+        runner, "requests", "update", "1", "--status", "submitted", "--on", "2026-01-31T23:30-08:00"
+    )
+    assert result.exit_code == 0, result.output
+    shown = json.loads(run(runner, "requests", "show", "1", "--json").stdout)
+    assert shown["submitted_on"] == "2026-02-01"
+    assert shown["deadlines"][0] == {
+        "kind": "response", "due": "2026-03-01", "title": shown["deadlines"][0]["title"], "law": "Art. 12(3) GDPR",
+    }  # fmt: skip
+    bad = runner.invoke(main, ["requests", "update", "1", "--note", "x", "--on", "31/01/2026"])
+    assert bad.exit_code == 2 and "YYYY-MM-DD" in bad.output

@@ -41,3 +41,22 @@ def test_unknown_language_lists_the_languages():
     with pytest.raises(TemplateProblem, match="does not write in 'sv'") as info:
         render("reason", "sv", {})
     assert "pt-BR" in info.value.hint
+
+
+def test_every_template_exists_in_every_language():
+    from notrain.rights.model import LANGUAGES
+    from notrain.rights.templates import template_names
+
+    english = template_names("en")
+    assert {
+        "reason",
+        "reminder",
+        "complaint",
+        "complaint-ico",
+        "deletion-request",
+        "complaint-us",
+        "ftc",
+        "history",
+    } <= set(english)
+    for language in LANGUAGES:
+        assert template_names(language) == english, language

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -14,7 +15,15 @@ from rich.console import Console
 from notrain.errors import NotrainError, OptionError
 from notrain.store import Database
 
-__all__ = ["EXIT_FAILED", "EXIT_INTERRUPTED", "console", "err_console", "handle_errors", "open_db"]
+__all__ = [
+    "EXIT_FAILED",
+    "EXIT_INTERRUPTED",
+    "WHEN",
+    "console",
+    "err_console",
+    "handle_errors",
+    "open_db",
+]
 
 EXIT_FAILED = 1
 EXIT_INTERRUPTED = 130
@@ -49,3 +58,27 @@ def open_db(ctx: click.Context) -> Database:
     db = Database.open(home)
     ctx.call_on_close(db.close)
     return db
+
+
+class _When(click.ParamType):
+    """A day (``2026-01-31``) or a moment (``2026-01-31T23:30+01:00``): a moment lets notrain
+    work out the day Meta received something in its own time zone."""
+
+    name = "DATE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, date):
+            return value
+        text = str(value).strip()
+        try:
+            return date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
+        except ValueError:
+            self.fail(
+                f"{text!r} is not a date: use YYYY-MM-DD, or YYYY-MM-DDTHH:MM with a time zone "
+                "such as +01:00.",
+                param,
+                ctx,
+            )
+
+
+WHEN = _When()

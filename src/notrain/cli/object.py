@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import locale
 import sys
-from datetime import date
+from datetime import date, datetime
 
 import click
 from rich.markup import escape
 from rich.panel import Panel
 
-from notrain.cli._common import console, err_console, handle_errors, open_db
+from notrain.cli._common import WHEN, console, err_console, handle_errors, open_db
+from notrain.rights.deadlines import receipt_date
 from notrain.rights.model import DEVICES, LANGUAGES, PLATFORMS, ROLES
 from notrain.rights.objection import Guidance, guide, record
 from notrain.store.identity import active_identity
@@ -63,8 +64,9 @@ Examples:
 )
 @click.option(
     "--submitted-on",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="You already sent the form on this date (YYYY-MM-DD): start the deadline clock.",
+    type=WHEN,
+    help="You already sent the form on this date (YYYY-MM-DD, or a moment with its time zone, "
+    "2026-01-31T23:30+01:00): start the deadline clock.",
 )
 @click.option("--no-record", is_flag=True, help="Only show the guidance; do not record a request.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
@@ -81,7 +83,7 @@ def object_command(
     name: str | None,
     email: str | None,
     language: str | None,
-    submitted_on: object,
+    submitted_on: date | datetime | None,
     no_record: bool,
     as_json: bool,
 ) -> None:
@@ -165,7 +167,7 @@ def object_command(
             guidance,
             name=name,
             email=email,
-            submitted_on=submitted_on.date() if submitted_on else None,  # type: ignore[attr-defined]
+            submitted_on=_received(submitted_on, guidance),
             today=today,
         )
     if as_json:
@@ -181,6 +183,13 @@ def object_command(
             f"[yellow]Note:[/] {len(guidance.stale)} of these facts were last checked more than six "
             "months ago; Meta changes its forms and menus often. See notrain facts."
         )
+
+
+def _received(sent: date | datetime | None, guidance: Guidance) -> date | None:
+    """The day Meta received a request sent at ``sent`` (in Meta's time zone for a moment)."""
+    if sent is None:
+        return None
+    return receipt_date(sent, guidance.jurisdiction.regime)
 
 
 def _stdin_is_tty() -> bool:

@@ -12,9 +12,9 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
-from notrain.cli._common import console, handle_errors, open_db
+from notrain.cli._common import WHEN, console, handle_errors, open_db
 from notrain.rights.calendar import write_calendar
-from notrain.rights.deadlines import deadlines, due
+from notrain.rights.deadlines import deadlines, due, receipt_date
 from notrain.rights.documents import write_document
 from notrain.rights.history import history_document
 from notrain.rights.jurisdictions import jurisdiction
@@ -36,8 +36,13 @@ __all__ = ["requests_group"]
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
 
 
-def _day(value: datetime | None) -> date:
-    return value.date() if value else date.today()
+def _day(value: date | datetime | None) -> date:
+    """The day something happened, in the person's time zone (a plain date is taken as is)."""
+    if value is None:
+        return date.today()
+    if isinstance(value, datetime):
+        return (value.astimezone() if value.tzinfo else value).date()
+    return value
 
 
 @click.group(
@@ -130,7 +135,14 @@ def show_command(ctx: click.Context, request_id: int, as_json: bool) -> None:
     "status_text",
     help="New status: submitted, acknowledged, extension-notified, information-requested, honoured, refused, no-answer, reminder-sent, complaint-filed, closed.",
 )
-@click.option("--on", "on", type=_DATE, help="When it happened (YYYY-MM-DD, default today).")
+@click.option(
+    "--on",
+    "on",
+    type=WHEN,
+    help="When it happened (YYYY-MM-DD, default today). For --status submitted you may give the "
+    "time with its zone (2026-01-31T23:30+01:00): Meta's deadline counts from the day it received "
+    "the request in its own time zone.",
+)
 @click.option("--note", default="", help="A note for your timeline.")
 @click.option("--reference", default="", help="A case or ticket number Meta gave you.")
 @click.option("--reply", "reply_text", default="", help="The text of Meta's answer.")
@@ -145,7 +157,7 @@ def update_command(
     ctx: click.Context,
     request_id: int,
     status_text: str | None,
-    on: datetime | None,
+    on: date | datetime | None,
     note: str,
     reference: str,
     reply_text: str,
@@ -163,12 +175,15 @@ def update_command(
         attachment = save_attachment(
             resolve_home(ctx.find_root().params.get("home")), request_id, reply_file
         )
+    day = _day(on)
+    if status == Status.SUBMITTED and isinstance(on, datetime):
+        day = receipt_date(on, jurisdiction(get_request(db, request_id).jurisdiction).regime)
     request = add_event(
         db,
         request_id,
         Event(
             status=status,
-            on=_day(on),
+            on=day,
             note=note,
             reference=reference,
             reply=reply_text,
@@ -182,7 +197,7 @@ def update_command(
 @requests_group.command("reply")
 @click.argument("request_id", type=int)
 @click.argument("reply", type=click.Path(allow_dash=True, dir_okay=False, path_type=Path))
-@click.option("--on", "on", type=_DATE, help="When the answer came (YYYY-MM-DD, default today).")
+@click.option("--on", "on", type=WHEN, help="When the answer came (YYYY-MM-DD, default today).")
 @click.option("--record", is_flag=True, help="Record the answer with the status it suggests.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
@@ -191,7 +206,7 @@ def reply_command(
     ctx: click.Context,
     request_id: int,
     reply: Path,
-    on: datetime | None,
+    on: date | datetime | None,
     record: bool,
     as_json: bool,
 ) -> None:
