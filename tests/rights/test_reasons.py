@@ -15,6 +15,7 @@ from notrain.rights.reasons import (
     MAX_POSTS_CHARS,
     MAX_REASON_CHARS,
     check_reason_length,
+    citation,
     clean_text,
     reason_text,
 )
@@ -139,7 +140,7 @@ def test_every_combination_reads_cleanly(language: str, role: str, regime: str, 
     assert text == text.strip()
     assert text.endswith(".")
     assert not re.search(r"  | [.,;:)]|\.\s*\.|,\s*\.|\(\s*\)|“\s*”|„\s*[“”]|«\s*»", text), text
-    assert 3 <= _sentences(text, LAWS[regime], posts) <= 6
+    assert 3 <= _sentences(text, citation(LAWS[regime], language), posts) <= 6
     assert len(text) <= MAX_REASON_CHARS
     if not posts:
         assert len(text) <= OWN_WORDS_LIMIT, f"{len(text)} characters"
@@ -163,7 +164,7 @@ def test_the_longest_input_still_fits_the_form(language: str):
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_objection_cites_the_law(language: str, regime: str):
     text = _reason(language, regime)
-    assert LAWS[regime] in text
+    assert citation(LAWS[regime], language) in text
     assert OBJECTS[language] in text
     assert ASKS[language] not in text
     assert (RESTRICTS[language] in text) is (regime in ("gdpr", "uk-gdpr"))
@@ -177,8 +178,9 @@ def test_objection_without_a_law_string_leaves_no_gap(language: str):
     assert text[0].isupper()
     cited = reason_text(law=LAWS["gdpr"], regime="gdpr", role="parent", language=language)
     removed = _removed_span(cited.lower(), text.lower())
-    assert LAWS["gdpr"].lower() in removed
-    assert removed.replace(LAWS["gdpr"].lower(), "").strip(), "the words citing the law go too"
+    law = citation(LAWS["gdpr"], language).lower()
+    assert law in removed
+    assert removed.replace(law, "").strip(), "the words citing the law go too"
 
 
 @pytest.mark.parametrize("regime", ["us-state", "us", "none"])
@@ -345,3 +347,14 @@ def test_an_edited_template_that_is_too_long_is_refused(notrain_home: Path):
     _edit(notrain_home, "{% for _ in range(400) %}word {% endfor %}")
     with pytest.raises(OptionError, match="template"):
         _reason(home=notrain_home)
+
+
+def test_the_law_is_cited_as_each_language_cites_it():
+    assert "nach Art. 21 Abs. 1 DSGVO" in _reason("de", "gdpr")
+    assert "art. 21 ust. 1 RODO" in _reason("pl", "gdpr")
+    swiss = reason_text(law="Art. 30(2)(b) FADP", regime="fadp", role="artist", language="de")
+    assert "Art. 30 Abs. 2 lit. b DSG" in swiss
+    brazil = reason_text(law="Art. 18 § 2 LGPD", regime="lgpd", role="artist", language="pt-BR")
+    assert "art. 18, § 2º, da LGPD" in brazil
+    assert "Art. 21(1) UK GDPR" in _reason("de", "uk-gdpr")  # no German form for the UK's law
+    assert citation("Art. 21(1) GDPR", "en") == "Art. 21(1) GDPR"

@@ -26,10 +26,30 @@ __all__ = [
     "MAX_POSTS_CHARS",
     "MAX_REASON_CHARS",
     "check_reason_length",
+    "citation",
     "clean_text",
     "reason_text",
 ]
 
+
+_CITATIONS: dict[str, dict[str, str]] = {
+    "Art. 21(1) GDPR": {
+        "de": "Art. 21 Abs. 1 DSGVO",
+        "fr": "art. 21, par. 1, RGPD",
+        "es": "art. 21.1 RGPD",
+        "it": "art. 21, par. 1, GDPR",
+        "nl": "artikel 21, lid 1, AVG",
+        "pl": "art. 21 ust. 1 RODO",
+        "pt-BR": "art. 21.º, n.º 1, do RGPD",
+    },
+    "Art. 30(2)(b) FADP": {
+        "de": "Art. 30 Abs. 2 lit. b DSG",
+        "fr": "art. 30, al. 2, let. b, LPD",
+        "it": "art. 30 cpv. 2 lett. b LPD",
+    },
+    "Art. 18 § 2 LGPD": {"pt-BR": "art. 18, § 2º, da LGPD"},
+}
+"""How each language cites the law, as its lawyers write it ("Art. 21 Abs. 1 DSGVO" in German)."""
 
 MAX_REASON_CHARS = 1500
 """The longest reason we hand over. Meta does not publish a limit for the form's reason field, so
@@ -82,6 +102,12 @@ def check_reason_length(text: str) -> str:
     return text
 
 
+def citation(law: str, language: str) -> str:
+    """``law`` as lawyers writing in ``language`` cite it (unchanged when notrain knows no other
+    form)."""
+    return _CITATIONS.get(law, {}).get(language, law)
+
+
 def reason_text(
     *,
     law: str,
@@ -126,7 +152,7 @@ def reason_text(
             hint="Give the name on your Meta account.",
         )
     context = {
-        "law": clean_text(law),
+        "law": citation(clean_text(law), language),
         "regime": regime,
         "role": role,
         "posts": posts,
