@@ -253,3 +253,13 @@ def test_a_submission_time_counts_in_metas_time_zone(runner):
     }  # fmt: skip
     bad = runner.invoke(main, ["requests", "update", "1", "--note", "x", "--on", "31/01/2026"])
     assert bad.exit_code == 2 and "YYYY-MM-DD" in bad.output
+
+
+def test_a_terminal_asks_again_for_an_unknown_country_and_for_the_state(runner, monkeypatch):
+    monkeypatch.setattr(notrain.cli.object, "_stdin_is_tty", lambda: True)
+    answers = "Atlantis\nGermany\nBE\nfacebook\ndesktop\nprivate\n\nKim Muster\nkim@example.de\n"
+    result = runner.invoke(main, ["object"], input=answers)
+    assert result.exit_code == 0, result.output
+    assert "Atlantis" in result.output  # said what was wrong, then asked again
+    shown = json.loads(run(runner, "requests", "show", "1", "--json").stdout)
+    assert shown["jurisdiction"] == "DE-BE"

@@ -12,7 +12,10 @@ from rich.markup import escape
 from rich.panel import Panel
 
 from notrain.cli._common import WHEN, console, err_console, handle_errors, open_db
+from notrain.errors import OptionError
 from notrain.rights.deadlines import receipt_date
+from notrain.rights.jurisdictions import jurisdiction as find_jurisdiction
+from notrain.rights.jurisdictions import states
 from notrain.rights.model import DEVICES, LANGUAGES, PLATFORMS, ROLES
 from notrain.rights.objection import Guidance, guide, record
 from notrain.store.identity import active_identity
@@ -103,14 +106,17 @@ def object_command(
     if country is None:
         country = _ask(
             "country",
-            "Where do you live? (country code, e.g. DE, FR, GB, US)",
+            "Where do you live? (country code or name, e.g. DE, FR, GB, US)",
             _guess_country(),
             interactive,
         )
-    if state is None and country.strip().upper() in ("DE", "US") and interactive:
+        while interactive and not _known_place(country):
+            country = _ask("country", "Where do you live?", None, interactive)
+    if state is None and interactive and _known_place(country) and states(country):
+        examples = ", ".join(j.code.split("-")[1] for j in states(country)[:4])
         state = (
             click.prompt(
-                "Your state (e.g. BY, BE for Germany; CA, VA for the US; empty if you prefer not to say)",
+                f"Your state ({examples}...; empty if you prefer not to say)",
                 default="",
                 show_default=False,
                 err=True,
@@ -190,6 +196,19 @@ def _received(sent: date | datetime | None, guidance: Guidance) -> date | None:
     if sent is None:
         return None
     return receipt_date(sent, guidance.jurisdiction.regime)
+
+
+def _known_place(country: str) -> bool:
+    """Whether notrain understands ``country``; in a terminal, says why not (and the caller asks
+    again)."""
+    try:
+        find_jurisdiction(country)
+    except OptionError as exc:
+        err_console.print(f"[red]{escape(exc.message)}[/]")
+        if exc.hint:
+            err_console.print(f"[dim]{escape(exc.hint)}[/]")
+        return False
+    return True
 
 
 def _stdin_is_tty() -> bool:
