@@ -60,3 +60,15 @@ def test_every_template_exists_in_every_language():
     } <= set(english)
     for language in LANGUAGES:
         assert template_names(language) == english, language
+
+
+def test_long_dates_read_as_each_language_writes_them():
+    from datetime import date
+
+    from notrain.rights.templates import long_date
+
+    assert long_date(date(2026, 1, 31), "en") == "31 January 2026"
+    assert long_date(date(2026, 1, 31), "de") == "31. Januar 2026"
+    assert long_date(date(2026, 1, 1), "fr") == "1er janvier 2026"
+    assert long_date(date(2026, 1, 11), "fr") == "11 janvier 2026"
+    assert long_date(date(2026, 3, 2), "pl") == "2 marca 2026"

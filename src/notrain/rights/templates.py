@@ -41,7 +41,10 @@ def babel_locale(language: str) -> str:
 
 def long_date(value: date, language: str = "en") -> str:
     """``31 January 2026`` in the language's own long form."""
-    return format_date(value, format="long", locale=babel_locale(language))
+    text = format_date(value, format="long", locale=babel_locale(language))
+    if language == "fr" and value.day == 1:
+        text = "1er" + text[1:]  # French writes the first of the month as an ordinal
+    return text
 
 
 class _Sandbox(SandboxedEnvironment):
