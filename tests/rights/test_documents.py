@@ -372,3 +372,17 @@ def _cmap_of(face):
     from notrain.rights.fonts import _cmap
 
     return _cmap(face)
+
+
+def test_arabic_and_hebrew_are_shaped_and_read_back():
+    from notrain.rights.fonts import fallback_faces
+
+    arabic, hebrew = "مرحبا بالعالم", "שלום עולם"
+    needed = {ord(ch) for ch in arabic + hebrew if not ch.isspace()}
+    if not any(needed <= _cmap_of(face) for face in fallback_faces()):
+        pytest.skip("no installed font has both Arabic and Hebrew letters (e.g. DejaVu Sans)")
+    doc = Document(kind="letter", title="T", markdown=f"Name: {arabic} and {hebrew}.")
+    text = PdfReader(io.BytesIO(to_pdf(doc))).pages[0].extract_text()
+    # Shaped right-to-left runs come back in visual order: compare the words, not the line.
+    for word in (*arabic.split(), *hebrew.split()):
+        assert word in text, word

@@ -3,7 +3,6 @@ scripts), headings, lists, bold, links, and "page n of m" in the document's lang
 
 from __future__ import annotations
 
-import importlib.util
 import unicodedata
 from collections.abc import Callable
 
@@ -60,10 +59,9 @@ def render_pdf(doc: Document) -> bytes:
     """The document as an A4 PDF with embedded fonts.
 
     Characters outside Latin, Greek and Cyrillic are set in fonts found on this computer;
-    :class:`MissingGlyphs` names any that no font has. Right-to-left and joining scripts
-    (Arabic, Hebrew, Indic) are shaped only when the optional ``uharfbuzz`` package is
-    installed (``pip install uharfbuzz``); without it their letters come out unjoined and
-    left to right, and the .md or .txt output is the better choice for them."""
+    :class:`MissingGlyphs` names any that no font has. Text is shaped with HarfBuzz, so
+    joining and right-to-left scripts (Arabic, Hebrew, Indic) come out as they are written;
+    paragraphs run left to right, as the letters' own language does."""
     blocks = _body_blocks(doc)
     send_label, footer = _labels(doc.language)
     everything = "\n".join(
@@ -111,8 +109,7 @@ def _setup(pdf: _Pdf, doc: Document, plan: FontPlan) -> None:
         names.append(name)
     if names:
         pdf.set_fallback_fonts(names, exact_match=False)
-    if importlib.util.find_spec("uharfbuzz") is not None:
-        pdf.set_text_shaping(True, direction="ltr")
+    pdf.set_text_shaping(True, direction="ltr")
     pdf.set_font(_FAMILY, "", _SIZE)
     pdf.set_title(doc.title.strip())
     pdf.set_lang(doc.language)
