@@ -33,7 +33,7 @@ from notrain.rights.model import (
     Request,
     Status,
 )
-from notrain.rights.reasons import reason_text
+from notrain.rights.reasons import clean_text, reason_text
 from notrain.rights.requests import create_request
 from notrain.store.database import Database
 
@@ -140,6 +140,7 @@ def guide(
     """Work out what this person can do; raises OptionError for an unknown country, platform,
     device, role or language, with the valid choices."""
     place = find_jurisdiction(country, state)
+    posts, name = clean_text(posts), clean_text(name)
     chosen = tuple(dict.fromkeys(platforms))
     language = language or place.language
     forms: tuple[Fact, ...] = ()
