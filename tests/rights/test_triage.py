@@ -7,6 +7,7 @@ the reply, verbatim.
 
 from __future__ import annotations
 
+import importlib
 import json
 from dataclasses import FrozenInstanceError
 from importlib import resources
@@ -14,9 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from notrain.rights import triage as triage_module
 from notrain.rights.model import LANGUAGES, Status
 from notrain.rights.triage import LABELS, Triage, triage
+
+# The package exports the function ``triage``, which hides the module of the same name.
+triage_module = importlib.import_module("notrain.rights.triage")
 
 REPLIES = Path(__file__).parent / "replies"
 
@@ -895,3 +898,26 @@ def test_phrase_data_is_well_formed() -> None:
     for key in ("objection", "conditional", "negation", "stopwords"):
         assert set(data[key]) == set(LANGUAGES), key
     assert triage_module._rules().cues  # every regex compiles
+
+
+def test_the_next_step_cites_the_gdpr_only_where_it_applies():
+    refusal = "We are unable to honour your objection."
+    assert "Art. 12(4) GDPR" in triage(refusal).next_step
+    assert "GDPR" in triage(refusal, regime="uk-gdpr").next_step
+    for regime in ("us-state", "lgpd", "fadp"):
+        result = triage(refusal, regime=regime)
+        assert result.label == "refused" and "GDPR" not in result.next_step
+        assert "notrain escalate" in result.next_step
+    receipt = triage("We have received your request.", regime="us-state")
+    assert receipt.label == "acknowledgement" and "legal deadline" in receipt.next_step
+
+
+def test_a_receipt_with_a_conditional_refusal_asks_for_information():
+    result = triage(
+        "Thanks for reaching out. We have received your request and will review it. "
+        "Unless you provide further details we may not be able to honour it."
+    )
+    assert result.label == "info-requested"
+    assert result.evidence == (
+        "Unless you provide further details we may not be able to honour it.",
+    )

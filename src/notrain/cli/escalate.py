@@ -33,6 +33,8 @@ _RECORD_AS = {
 }
 """How to record each letter once sent (an FTC report is a note: it does not answer the request)."""
 
+_NOTE_AS = {"ftc": "FTC report filed"}
+
 
 @click.command(
     "escalate",
@@ -132,7 +134,7 @@ def escalate_command(
                 "record_with": (
                     f"notrain requests update {request.id} --status {_RECORD_AS[letter.kind]}"
                     if letter.kind in _RECORD_AS
-                    else f'notrain requests update {request.id} --note "{letter.title} sent"'
+                    else f'notrain requests update {request.id} --note "{_NOTE_AS.get(letter.kind, letter.kind)}"'
                 ),
             }
         )

@@ -218,7 +218,7 @@ def reply_command(
     db = open_db(ctx)
     request = get_request(db, request_id)
     text = sys.stdin.read() if str(reply) == "-" else read_reply(reply)
-    result = triage(text)
+    result = triage(text, regime=jurisdiction(request.jurisdiction).regime)
     if as_json:
         click.echo(
             json.dumps(

@@ -121,10 +121,12 @@ class Triage:
     next_step: str = ""
 
 
-def triage(text: str) -> Triage:
+def triage(text: str, *, regime: str = "gdpr") -> Triage:
     """Classify the text of Meta's reply to an objection (see the module docstring for how).
 
-    Only the first :data:`MAX_TRIAGE_CHARS` characters are read; a real answer is far shorter."""
+    ``regime`` is the request's legal regime: the next step cites the GDPR only where it
+    applies (the EU/EEA and the UK). Only the first :data:`MAX_TRIAGE_CHARS` characters are
+    read; a real answer is far shorter."""
     rules = _rules()
     text = text[:MAX_TRIAGE_CHARS]
     found: dict[str, dict[int, str]] = {name: {} for name in (*rules.cues, "hedge")}
@@ -153,7 +155,12 @@ def triage(text: str) -> Triage:
         reference=reference,
         status=Status.EXTENDED if extension else _STATUS.get(label),
         next_step=_next_step(
-            label, bool(found["info-requested"]), bool(found["identity"]), reference, extension
+            label,
+            bool(found["info-requested"]),
+            bool(found["identity"]),
+            reference,
+            extension,
+            gdpr=regime in ("gdpr", "uk-gdpr"),
         ),
     )
 
@@ -181,8 +188,12 @@ def _decide(found: dict[str, dict[int, str]], objection: bool) -> tuple[str, str
     return "unclear", "low", unrelated
 
 
-def _next_step(label: str, info: bool, identity: bool, reference: str, extension: bool) -> str:
+def _next_step(
+    label: str, info: bool, identity: bool, reference: str, extension: bool, *, gdpr: bool
+) -> str:
     record = "record it in `notrain requests`"
+    if not gdpr:
+        return _next_step_elsewhere(label, info, identity, reference, extension, record)
     if label == "honoured":
         return (
             "Meta says it will honour your objection: record the request as honoured in "
@@ -237,6 +248,42 @@ def _next_step(label: str, info: bool, identity: bool, reference: str, extension
         "hand in `notrain requests`. If it turns out to be a refusal, or no real answer comes "
         "within one month, `notrain escalate REQUEST` writes the reminder or complaint."
     )
+
+
+def _next_step_elsewhere(
+    label: str, info: bool, identity: bool, reference: str, extension: bool, record: str
+) -> str:
+    """The next step where the GDPR does not apply (Switzerland, Brazil, the US states)."""
+    if label == "honoured":
+        return (
+            "Meta says it will honour your request: record it as honoured in `notrain requests` "
+            "and keep this email as proof."
+        )
+    if label == "refused":
+        also = " and also asks for more information" if info else ""
+        return (
+            f"Meta refused your request{also}: {record} as refused, and `notrain escalate REQUEST` "
+            "writes the complaint to the authority with the timeline filled in."
+        )
+    if label == "info-requested":
+        what = "proof of identity" if identity else "more information"
+        return (
+            f"Meta asks for {what} before it decides. Answer from the email address of your "
+            f"account without sending more than necessary, and {record}."
+        )
+    if extension:
+        return (
+            "Meta says it needs more time: record the extension in `notrain requests` so the new "
+            "deadline is counted."
+        )
+    if label == "acknowledgement":
+        quoted = f" with the reference {reference}" if reference else ""
+        return (
+            f"This is a receipt, not a decision: record the request as acknowledged{quoted} in "
+            "`notrain requests`. Meta still owes an answer within the legal deadline, and "
+            "`notrain requests due` tells you when that has passed."
+        )
+    return _next_step(label, info, identity, reference, extension, gdpr=True)
 
 
 def _reference(folded: list[str], rules: _Rules) -> str:
