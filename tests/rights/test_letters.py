@@ -15,12 +15,8 @@ import pytest
 from notrain.errors import NotrainError, OptionError
 from notrain.rights.deadlines import deadlines
 from notrain.rights.documents import md_escape as escape_markdown
-from notrain.rights.letters import (
-    LETTER_KINDS,
-    NothingToEscalate,
-    escalation_letters,
-    letter,
-)
+from notrain.rights.escalation import NothingToEscalate, escalation_letters
+from notrain.rights.letters import LETTER_KINDS, letter
 from notrain.rights.model import LANGUAGES, Authority, Event, Jurisdiction, Request, Status
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "src" / "notrain" / "templates" / "rights"

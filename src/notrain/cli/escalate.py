@@ -14,8 +14,8 @@ from notrain.errors import NotrainError
 from notrain.rights.authorities import authorities_for
 from notrain.rights.deadlines import deadlines
 from notrain.rights.documents import write_document
+from notrain.rights.escalation import escalation_letters
 from notrain.rights.jurisdictions import jurisdiction
-from notrain.rights.letters import escalation_letters
 from notrain.rights.model import LANGUAGES
 from notrain.rights.requests import get_request
 from notrain.store.home import resolve_home

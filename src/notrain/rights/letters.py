@@ -1,4 +1,4 @@
-"""The letters ``notrain escalate`` writes, and the choice of which ones a request needs.
+"""The letters ``notrain escalate`` writes; :mod:`notrain.rights.escalation` picks which.
 
 A letter is a :class:`~notrain.rights.model.Document`: Markdown rendered from the template
 ``rights/<language>/<kind>.md.j2``. notrain never sends a letter; it says who it is for
@@ -25,20 +25,17 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import date, timedelta
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from notrain.errors import NotrainError, OptionError
+from notrain.errors import OptionError
 from notrain.rights.deadlines import (
-    AUTHORITY_UPDATE_MONTHS,
     ICO_WAIT_MONTHS,
     ICO_WINDOW_MONTHS,
     REMINDER_GRACE_DAYS,
-    SILENCE_DAYS,
     UK_ACKNOWLEDGE_DAYS,
     UK_ACKNOWLEDGE_FROM,
     add_months,
@@ -59,9 +56,9 @@ from notrain.rights.templates import render
 
 __all__ = [
     "LETTER_KINDS",
-    "NothingToEscalate",
-    "escalation_letters",
     "letter",
+    "request_number",
+    "response_date",
 ]
 
 LETTER_KINDS: dict[str, tuple[str, ...]] = {
@@ -80,16 +77,6 @@ _NEEDS_SUBMISSION = {"reminder", "complaint", "complaint-ico", "complaint-us"}
 _ANSWERS = {Status.REFUSED, Status.INFO_REQUESTED, Status.ACKNOWLEDGED, Status.EXTENDED}
 _PLATFORM_NAMES = {"facebook": "Facebook", "instagram": "Instagram"}
 _EXCERPT_CHARS = 280
-
-
-class NothingToEscalate(NotrainError):
-    """The request needs no letter now: Meta honoured it, or its time has not run out yet.
-
-    ``possible_from`` is the first day escalation becomes possible, when there is one."""
-
-    def __init__(self, message: str, *, hint: str | None = None, possible_from: date | None = None):
-        super().__init__(message, hint=hint)
-        self.possible_from = possible_from
 
 
 def _escape(text: str) -> str:
@@ -147,7 +134,7 @@ def letter(
     if kind in _NEEDS_SUBMISSION and request.submitted_on is None:
         raise OptionError(
             f"Request {request.id or ''} was never submitted, so there is nothing to {kind} about.",
-            hint=f"Record the date you sent it: notrain requests update {_number(request)} "
+            hint=f"Record the date you sent it: notrain requests update {request_number(request)} "
             "--status submitted --on DATE.",
         )
     if kind == "complaint-ico" and request.last(Status.REMINDED) is None:
@@ -155,7 +142,7 @@ def letter(
             "The ICO expects you to raise your concern with Meta before complaining, and no "
             "such step is recorded for this request.",
             hint="notrain escalate writes that letter first; once sent, record it with "
-            f"notrain requests update {_number(request)} --status reminder-sent --on DATE.",
+            f"notrain requests update {request_number(request)} --status reminder-sent --on DATE.",
         )
     language, notes = _language(kind, request, authority, language)
     controller = _controller(regime)
@@ -187,209 +174,11 @@ def letter(
     )
 
 
-def escalation_letters(
-    *,
-    request: Request,
-    jurisdiction: Jurisdiction,
-    authorities: Sequence[Authority],
-    deadlines: Sequence[Deadline],
-    today: date,
-    language: str | None = None,
-    home: Path | None = None,
-) -> list[Document]:
-    """The letters ``request`` needs today, in the order to send them (``language`` as in
-    :func:`letter`: None lets each letter choose).
-
-    EU/EEA (gdpr), Switzerland (fadp) and Brazil (lgpd):
-
-    - Meta refused: a ``complaint`` to the person's own authority (the first of
-      ``authorities``).
-    - Meta's deadline has passed without an answer and no reminder was sent: a ``reminder``
-      that asks for an answer within 14 days (REMINDER_GRACE_DAYS) and announces the complaint;
-      if the deadline passed more than SILENCE_DAYS ago, the ``complaint`` at once.
-    - A reminder went unanswered for 14 days: the ``complaint``.
-
-    UK: the ICO expects the concern to be raised with Meta first. Without a reminder event,
-    an overdue or refused request gets a ``reminder`` (that first contact); a month after it
-    (or at once if Meta refused again), the ``complaint-ico``. When more than three months have
-    passed since the last meaningful contact the letter is still written (the ICO may accept
-    it) but carries a note saying so: refusing would leave the person with nothing.
-
-    US states: a ``deletion-request`` to Meta when none was sent, with the ``ftc`` report;
-    once a deletion request is refused or overdue, a ``complaint-us`` (to the first authority
-    that is not the FTC: the CPPA or attorney general) and the ``ftc`` report.
-    US without a state law: the ``ftc`` report, with a note that there is no opt-out.
-    Elsewhere: :class:`OptionError`, since there is no authority to escalate to.
-
-    Raises :class:`NothingToEscalate` (with the date escalation becomes possible) when Meta
-    honoured the request, the request is not submitted, a complaint is already filed, Meta
-    asked for information, or Meta's time has not run out."""
-    regime = jurisdiction.regime
-    if regime == "none":
-        raise OptionError(
-            f"There is no data protection authority to escalate to for {jurisdiction.name}: "
-            "no law there gives a right to object to Meta's AI training.",
-            hint=" ".join(jurisdiction.alternatives)
-            or "Make your posts non-public (friends only, private account), delete what you do "
-            "not want used, or leave the platforms; protect new photos with notrain protect.",
-        )
-
-    def write(kind: str, authority: Authority | None) -> Document:
-        return letter(
-            kind,
-            request=request,
-            jurisdiction=jurisdiction,
-            authority=authority,
-            deadlines=deadlines,
-            today=today,
-            language=language,
-            home=home,
-        )
-
-    ftc = next((a for a in authorities if "ftc" in a.slug.lower()), None)
-    if regime == "us":
-        document = write("ftc", ftc)
-        no_opt_out = (
-            "There is no opt-out from Meta's AI training in the United States and no law that "
-            "gives you one. What exists: make posts non-public, delete what you do not want used, "
-            "or leave. An FTC report adds to the record; it does not resolve your case."
-        )
-        return [_with_note(document, no_opt_out)]
-    if regime == "us-state":
-        if request.kind != "deletion" or request.submitted_on is None:
-            deletion = _with_note(
-                write("deletion-request", None),
-                "Record it with notrain requests once you have sent it, so notrain can tell you "
-                "when Meta's answer is due.",
-            )
-            return [deletion, write("ftc", ftc)]
-        _check_open(request, regime)
-        if request.last(Status.REFUSED) is None:
-            _check_time_run_out(request, jurisdiction, deadlines, today)
-        state = next((a for a in authorities if a is not ftc), None)
-        if state is None:
-            raise OptionError(
-                f"notrain has no record of the authority for {jurisdiction.name}.",
-                hint="Check the jurisdiction's authorities in the rights data.",
-            )
-        return [write("complaint-us", state), write("ftc", ftc)]
-    if regime not in ("gdpr", "fadp", "lgpd", "uk-gdpr"):
-        raise OptionError(f"notrain does not know how to escalate under the regime {regime!r}.")
-    _check_open(request, regime)
-    authority = authorities[0] if authorities else None
-    if authority is None:
-        raise OptionError(
-            f"notrain has no record of the data protection authority for {jurisdiction.name}.",
-            hint="Check the jurisdiction's authorities in the rights data.",
-        )
-    reminded = request.last(Status.REMINDED)
-    refused = request.last(Status.REFUSED)
-    if regime == "uk-gdpr":
-        if reminded is None:
-            if refused is None:
-                _check_time_run_out(request, jurisdiction, deadlines, today)
-            return [write("reminder", authority)]
-        wait_until = add_months(reminded.on, ICO_WAIT_MONTHS)
-        refused_again = refused is not None and refused.on >= reminded.on
-        if today < wait_until and not refused_again:
-            raise NothingToEscalate(
-                f"You raised your concern with Meta on {reminded.on.isoformat()}; the ICO asks "
-                "you to give Meta a month to answer it.",
-                hint=f"If Meta has not put it right by then, run notrain escalate again on "
-                f"{wait_until.isoformat()}.",
-                possible_from=wait_until,
-            )
-        return [write("complaint-ico", authority)]
-    if refused is not None:
-        return [write("complaint", authority)]
-    due_on = _check_time_run_out(request, jurisdiction, deadlines, today)
-    if reminded is not None:
-        complain_from = reminded.on + timedelta(days=REMINDER_GRACE_DAYS)
-        if today < complain_from:
-            raise NothingToEscalate(
-                f"You reminded Meta on {reminded.on.isoformat()}; give it "
-                f"{REMINDER_GRACE_DAYS} days to answer.",
-                hint=f"If it has not answered by then, run notrain escalate again on "
-                f"{complain_from.isoformat()} for the complaint.",
-                possible_from=complain_from,
-            )
-        return [write("complaint", authority)]
-    if (today - due_on).days > SILENCE_DAYS:
-        return [write("complaint", authority)]
-    reminder = write("reminder", authority)
-    complain_from = today + timedelta(days=REMINDER_GRACE_DAYS)
-    return [
-        _with_note(
-            reminder,
-            f"If Meta has not answered by {complain_from.isoformat()}, a complaint to "
-            f"{authority.name} is the next step: record the reminder (notrain requests update "
-            f"{_number(request)} --status reminder-sent) and run notrain escalate again then.",
-        )
-    ]
-
-
-def _check_open(request: Request, regime: str) -> None:
-    """NothingToEscalate when the request is done, not yet sent, or waiting on the person."""
-    status = request.status
-    if request.submitted_on is None:
-        raise NothingToEscalate(
-            "This request has not been submitted to Meta yet, so there is nothing to escalate.",
-            hint=f"Send it, then record the date: notrain requests update {_number(request)} "
-            "--status submitted --on DATE.",
-        )
-    event = request.last(status)
-    when = event.on if event is not None else request.submitted_on
-    if status in (Status.HONOURED, Status.CLOSED):
-        raise NothingToEscalate(
-            f"This request is {status.value} (on {when.isoformat()}); there is nothing to "
-            "escalate.",
-            hint="If Meta later goes back on it, record that with --status refused and run "
-            "notrain escalate again.",
-        )
-    if status == Status.COMPLAINED:
-        if regime in ("gdpr", "uk-gdpr"):
-            news_by = add_months(when, AUTHORITY_UPDATE_MONTHS)
-            raise NothingToEscalate(
-                f"You filed a complaint on {when.isoformat()}; it is with the authority now.",
-                hint=f"If the authority gives you no news by {news_by.isoformat()}, you may go "
-                "to court against it (Art. 78(2) GDPR).",
-                possible_from=news_by,
-            )
-        raise NothingToEscalate(
-            f"You filed a complaint on {when.isoformat()}; it is with the authority now.",
-            hint="Ask the authority for news if you hear nothing from it.",
-        )
-    if status == Status.INFO_REQUESTED:
-        raise NothingToEscalate(
-            "Meta asked you for more information; the next step is your answer.",
-            hint="Answer Meta, or, if you think its demand is unjustified (an ID for an "
-            "objection), record it with --status refused and run notrain escalate again.",
-        )
-
-
-def _check_time_run_out(
-    request: Request, jurisdiction: Jurisdiction, deadlines: Sequence[Deadline], today: date
-) -> date:
-    """Meta's response deadline, or NothingToEscalate while it has not passed."""
-    due_on, _ = _response(request, jurisdiction, deadlines)
-    if due_on is None:
-        raise NothingToEscalate(
-            f"The law of {jurisdiction.name} sets Meta no deadline notrain knows of.",
-            hint="Check the jurisdiction's response period in the rights data.",
-        )
-    if today <= due_on:
-        raise NothingToEscalate(
-            f"Meta still has time to answer: its deadline is {due_on.isoformat()}.",
-            hint=f"If Meta has not answered by then, run notrain escalate again from "
-            f"{(due_on + timedelta(days=1)).isoformat()}.",
-            possible_from=due_on + timedelta(days=1),
-        )
-    return due_on
-
-
-def _response(
+def response_date(
     request: Request, jurisdiction: Jurisdiction, deadlines: Sequence[Deadline]
 ) -> tuple[date | None, bool]:
+    """When Meta's answer was due, and whether an extension applied (from ``deadlines`` when
+    they have it, else computed)."""
     for kind, extended in (("extended-response", True), ("response", False)):
         found = next((d for d in deadlines if d.kind == kind), None)
         if found is not None:
@@ -407,7 +196,7 @@ def _context(
     today: date,
     controller: dict[str, Any],
 ) -> dict[str, Any]:
-    due_on, extended = _response(request, jurisdiction, deadlines)
+    due_on, extended = response_date(request, jurisdiction, deadlines)
     refused = request.last(Status.REFUSED)
     reminded = request.last(Status.REMINDED)
     last_contact = _last_contact(request)
@@ -577,12 +366,9 @@ def _ftc() -> Authority:
     )
 
 
-def _number(request: Request) -> str:
+def request_number(request: Request) -> str:
+    """The request's number as the person types it in commands (``REQUEST`` before it is stored)."""
     return str(request.id) if request.id is not None else "REQUEST"
-
-
-def _with_note(document: Document, note: str) -> Document:
-    return replace(document, notes=(*document.notes, note))
 
 
 _BLANK_RUNS = re.compile(r"\n{3,}")
