@@ -19,6 +19,7 @@ __all__ = [
     "MediaItem",
     "MediaKind",
     "Problem",
+    "Reading",
 ]
 
 
@@ -129,3 +130,14 @@ class Inventory:
     problems: tuple[Problem, ...] = ()
     sources: tuple[str, ...] = ()
     """The ZIP parts and folders that were read, as the person gave them."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Reading:
+    """What one platform's reader found in an export: its items, the account, what it skipped."""
+
+    platform: str
+    layout: str
+    items: tuple[MediaItem, ...]
+    account: AccountFacts
+    problems: tuple[Problem, ...] = ()
