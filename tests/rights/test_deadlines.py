@@ -178,13 +178,67 @@ def test_ico_timing_first_contact_then_a_month_then_three_months():
         submitted(date(2026, 7, 1)),
         Event(status=Status.REFUSED, on=date(2026, 7, 10)),
         Event(status=Status.REMINDED, on=date(2026, 7, 12)),
-        Event(status=Status.ACKNOWLEDGED, on=date(2026, 8, 1)),
     )
+    # Since 19 June 2026 Meta must acknowledge the concern within 30 days.
     assert [(d.kind, d.due) for d in deadlines(r, UK)] == [
         ("acknowledgement", date(2026, 8, 11)),
         ("complaint", date(2026, 8, 12)),
+        ("complaint-window", date(2026, 10, 12)),
+    ]
+    r = Request(
+        **{
+            **r.__dict__,
+            "events": (*r.events, Event(status=Status.ACKNOWLEDGED, on=date(2026, 8, 1))),
+        }
+    )
+    assert [(d.kind, d.due) for d in deadlines(r, UK)] == [
+        ("complaint", date(2026, 8, 12)),
         ("complaint-window", date(2026, 11, 1)),  # three months from the last contact, 1 August
     ]
+    # "No answer" is not contact: it does not move the three months.
+    r = Request(
+        **{**r.__dict__, "events": (*r.events, Event(status=Status.NO_ANSWER, on=date(2026, 9, 1)))}
+    )
+    assert deadlines(r, UK)[-1].due == date(2026, 11, 1)
+
+
+def test_ico_a_refusal_and_the_concern_on_the_same_day_is_not_a_second_refusal():
+    refusal = Event(id=1, status=Status.REFUSED, on=date(2026, 8, 20))
+    concern = Event(id=2, status=Status.REMINDED, on=date(2026, 8, 20))
+    r = request(submitted(date(2026, 8, 1)), refusal, concern)
+    complaint = next(d for d in deadlines(r, UK) if d.kind == "complaint")
+    assert complaint.due == date(2026, 9, 20)  # a month after the concern
+    again = Event(id=3, status=Status.REFUSED, on=date(2026, 8, 20))
+    r = request(submitted(date(2026, 8, 1)), refusal, concern, again)
+    complaint = next(d for d in deadlines(r, UK) if d.kind == "complaint")
+    assert complaint.due == date(2026, 8, 20)  # refused again after the concern: at once
+
+
+def test_information_requested_pauses_until_the_person_says_there_was_no_answer():
+    asked = Event(status=Status.INFO_REQUESTED, on=date(2026, 3, 15))
+    r = request(submitted(date(2026, 3, 10)), asked)
+    assert deadlines(r, GDPR) == []
+    r = request(
+        submitted(date(2026, 3, 10)), asked, Event(status=Status.NO_ANSWER, on=date(2026, 5, 1))
+    )
+    assert [d.kind for d in deadlines(r, GDPR)] == ["response", "reminder", "complaint"]
+
+
+def test_a_reminder_sent_early_does_not_make_a_complaint_due_before_the_deadline():
+    r = request(submitted(date(2026, 3, 10)), Event(status=Status.REMINDED, on=date(2026, 3, 20)))
+    # 14 days after the reminder is 3 April, but Meta has until 10 April.
+    assert [(d.kind, d.due) for d in deadlines(r, GDPR)] == [("complaint", date(2026, 4, 11))]
+
+
+def test_us_state_deadlines_have_no_reminder_step():
+    r = request(submitted(date(2026, 1, 1)))
+    assert [(d.kind, d.due) for d in deadlines(r, CALIFORNIA)] == [
+        ("response", date(2026, 2, 15)),
+        ("complaint", date(2026, 2, 16)),
+    ]
+    r = request(submitted(date(2026, 1, 1)), Event(status=Status.REFUSED, on=date(2026, 1, 20)))
+    assert [(d.kind, d.due) for d in deadlines(r, CALIFORNIA)] == [("complaint", date(2026, 1, 20))]
+    assert "GDPR" not in " ".join(d.title + d.description for d in deadlines(r, CALIFORNIA))
 
 
 def test_due_lists_overdue_first_and_skips_far_deadlines():

@@ -6,7 +6,7 @@ import itertools
 import json
 import re
 import socket
-from datetime import date
+from datetime import date, timedelta
 from importlib import resources
 from pathlib import Path
 
@@ -248,7 +248,6 @@ def write(kind: str, regime: str, events: tuple[Event, ...], language: str, toda
         request=req,
         jurisdiction=jurisdiction,
         authority=AUTHORITIES[regime],
-        deadlines=deadlines(req, jurisdiction),
         today=today,
         language=language,
     )
@@ -414,7 +413,6 @@ def escalate(regime: str, *events: Event, today: date, language: str = "en", **f
         request=req,
         jurisdiction=jurisdiction,
         authorities=authorities,
-        deadlines=deadlines(req, jurisdiction),
         today=today,
     )
 
@@ -558,7 +556,6 @@ def test_the_ico_complaint_needs_the_first_contact_step():
             request=req,
             jurisdiction=JURISDICTIONS["uk-gdpr"],
             authority=ICO,
-            deadlines=[],
             today=date(2026, 4, 1),
         )
 
@@ -649,7 +646,6 @@ def complaint_to(authority: Authority, language: str, asked: str | None = None):
         request=req,
         jurisdiction=JURISDICTIONS["gdpr"],
         authority=authority,
-        deadlines=[],
         today=date(2026, 7, 2),
         language=asked,
     )
@@ -686,7 +682,6 @@ def test_letters_to_meta_are_in_the_request_language_whatever_the_authority():
         request=req,
         jurisdiction=JURISDICTIONS["gdpr"],
         authority=CNIL,
-        deadlines=[],
         today=date(2026, 3, 5),
     )
     assert document.language == "nl"
@@ -695,7 +690,7 @@ def test_letters_to_meta_are_in_the_request_language_whatever_the_authority():
 
 def test_letters_refuse_the_wrong_place_or_kind():
     req = request("gdpr", SUBMITTED)
-    common = {"request": req, "deadlines": [], "today": date(2026, 7, 2)}
+    common = {"request": req, "today": date(2026, 7, 2)}
     with pytest.raises(OptionError, match="Unknown letter"):
         letter("love-letter", jurisdiction=JURISDICTIONS["gdpr"], authority=BAYLDA, **common)
     with pytest.raises(OptionError, match="not written for"):
@@ -709,7 +704,6 @@ def test_letters_refuse_the_wrong_place_or_kind():
             request=unsent,
             jurisdiction=JURISDICTIONS["gdpr"],
             authority=None,
-            deadlines=[],
             today=date(2026, 7, 2),
         )
 
@@ -724,7 +718,6 @@ def test_a_template_in_the_home_folder_wins(tmp_path: Path):
         request=req,
         jurisdiction=JURISDICTIONS["gdpr"],
         authority=None,
-        deadlines=[],
         today=date(2026, 3, 5),
         home=tmp_path,
     )
@@ -784,9 +777,66 @@ def test_escalation_can_be_asked_for_one_language():
         request=req,
         jurisdiction=JURISDICTIONS["gdpr"],
         authorities=[BAYLDA],
-        deadlines=deadlines(req, JURISDICTIONS["gdpr"]),
         today=date(2026, 3, 21),
         language="en",
     )
     assert [d.language for d in documents] == ["en"]
     assert documents[0].notes == ()
+
+
+# One set of rules: escalate writes exactly when the deadlines say a step has come.
+
+_SCENARIOS = {
+    "silent": (SUBMITTED,),
+    "acknowledged": (SUBMITTED, ACK),
+    "extended": (SUBMITTED, EXTENDED),
+    "reminded": (SUBMITTED, REMINDED),
+    "refused": (SUBMITTED, REFUSED),
+    "reminded then refused": (SUBMITTED, REMINDED, REFUSED),
+    "early reminder": (SUBMITTED, ev(Status.REMINDED, date(2026, 2, 10))),
+    "same-day refusal and concern": (
+        SUBMITTED,
+        ev(Status.REFUSED, date(2026, 2, 20)),
+        ev(Status.REMINDED, date(2026, 2, 20)),
+    ),
+}
+
+
+@pytest.mark.parametrize("regime", ["gdpr", "uk-gdpr", "fadp", "lgpd", "us-state"])
+@pytest.mark.parametrize("scenario", sorted(_SCENARIOS))
+def test_escalation_follows_the_deadlines_day_by_day(regime, scenario):
+    events = _SCENARIOS[scenario]
+    req = request(regime, *events)
+    jurisdiction = JURISDICTIONS[regime]
+    steps = [d for d in deadlines(req, jurisdiction) if d.kind in ("reminder", "complaint")]
+    day = date(2026, 1, 31)
+    while day <= date(2026, 9, 30):
+        due = {d.kind for d in steps if d.due <= day}
+        try:
+            letters = kinds(escalate(regime, *events, today=day))
+        except NothingToEscalate as exc:
+            assert not due, (day, due)
+            assert exc.possible_from is None or exc.possible_from > day
+        else:
+            assert due, (day, letters)
+            expected = {
+                "complaint": {"gdpr": ["complaint"], "fadp": ["complaint"], "lgpd": ["complaint"],
+                              "uk-gdpr": ["complaint-ico"], "us-state": ["complaint-us", "ftc"]},
+                "reminder": {r: ["reminder"] for r in ("gdpr", "fadp", "lgpd", "uk-gdpr")},
+            }["complaint" if "complaint" in due else "reminder"][regime]  # fmt: skip
+            assert letters == expected, (day, letters)
+        day += timedelta(days=9)
+
+
+def test_an_irish_resident_is_not_asked_to_forward_to_the_dpc_itself():
+    dpc = Authority(
+        slug="iedpc", name="Data Protection Commission", country="IE",
+        address="21 Fitzwilliam Square South\nDublin 2\nD02 RD28\nIreland", complaint_language="en",
+    )  # fmt: skip
+    req = request("gdpr", SUBMITTED, REFUSED)
+    for language in LANGUAGES:
+        text = letter(
+            "complaint", request=req, jurisdiction=JURISDICTIONS["gdpr"], authority=dpc,
+            today=date(2026, 4, 1), language=language,
+        ).markdown  # fmt: skip
+        assert "Art. 60" not in text and "art. 60" not in text, language

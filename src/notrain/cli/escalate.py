@@ -12,7 +12,6 @@ from rich.markup import escape
 from notrain.cli._common import console, err_console, handle_errors, open_db
 from notrain.errors import NotrainError
 from notrain.rights.authorities import authorities_for
-from notrain.rights.deadlines import deadlines
 from notrain.rights.documents import write_document
 from notrain.rights.escalation import escalation_letters
 from notrain.rights.jurisdictions import jurisdiction
@@ -102,7 +101,6 @@ def escalate_command(
         request=request,
         jurisdiction=place,
         authorities=authorities_for(place),
-        deadlines=deadlines(request, place),
         today=day,
         language=language,
         home=home,

@@ -30,7 +30,16 @@ _CATEGORY_TITLES = {
     "description": "Descriptions",
     "technical": "Technical",
 }
-_PRIVATE = ("location", "serial", "owner", "thumbnail", "history", "device", "software", "description")
+_PRIVATE = (
+    "location",
+    "serial",
+    "owner",
+    "thumbnail",
+    "history",
+    "device",
+    "software",
+    "description",
+)
 
 
 @click.command(
@@ -43,12 +52,27 @@ Examples:
   notrain inspect *.jpg --json""",
 )
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--original", type=click.Path(dir_okay=False, path_type=Path), help="Compare with this file (before) instead of the original notrain recorded.")
-@click.option("--all", "show_all", is_flag=True, help="Also list technical fields (exposure, sizes, pointers).")
+@click.option(
+    "--original",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Compare with this file (before) instead of the original notrain recorded.",
+)
+@click.option(
+    "--all",
+    "show_all",
+    is_flag=True,
+    help="Also list technical fields (exposure, sizes, pointers).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON: one object per file.")
 @click.pass_context
 @handle_errors
-def inspect_command(ctx: click.Context, files: tuple[Path, ...], original: Path | None, show_all: bool, as_json: bool) -> None:
+def inspect_command(
+    ctx: click.Context,
+    files: tuple[Path, ...],
+    original: Path | None,
+    show_all: bool,
+    as_json: bool,
+) -> None:
     """Show what FILES reveal: location, device, serial numbers, owner, dates,
     software, embedded thumbnails and rights statements.
 
@@ -65,7 +89,10 @@ def inspect_command(ctx: click.Context, files: tuple[Path, ...], original: Path 
             failed += 1
             reports.append({"file": str(path), "error": exc.message, "hint": exc.hint})
             if not as_json:
-                console.print(f"[red]✗ {path}[/]: {exc.message}" + (f" [dim]{exc.hint}[/]" if exc.hint else ""))
+                console.print(
+                    f"[red]✗ {path}[/]: {exc.message}"
+                    + (f" [dim]{exc.hint}[/]" if exc.hint else "")
+                )
             continue
         reports.append(_as_json(inspection))
         if not as_json:
@@ -77,7 +104,12 @@ def inspect_command(ctx: click.Context, files: tuple[Path, ...], original: Path 
 
 
 def _field_json(field: Field) -> dict[str, str]:
-    return {"key": field.key, "label": field.label, "value": field.value, "category": field.category}
+    return {
+        "key": field.key,
+        "label": field.label,
+        "value": field.value,
+        "category": field.category,
+    }
 
 
 def _as_json(inspection: Inspection) -> dict[str, Any]:

@@ -33,7 +33,9 @@ def platforms_command(names: tuple[str, ...], as_json: bool) -> None:
     platforms = load_platforms()
     unknown = [n for n in names if n not in platforms]
     if unknown:
-        raise click.UsageError(f"Unknown platform {', '.join(unknown)}. Known: {', '.join(sorted(platforms))}.")
+        raise click.UsageError(
+            f"Unknown platform {', '.join(unknown)}. Known: {', '.join(sorted(platforms))}."
+        )
     chosen = [platforms[n] for n in (names or sorted(platforms))]
     today = date.today()
     if as_json:
@@ -45,7 +47,13 @@ def platforms_command(names: tuple[str, ...], as_json: bool) -> None:
                         "label": p.label,
                         "summary": p.summary,
                         "facts": [
-                            {"key": f.key, "value": f.value, "text": f.text, "source": f.source, "checked": f.checked.isoformat()}
+                            {
+                                "key": f.key,
+                                "value": f.value,
+                                "text": f.text,
+                                "source": f.source,
+                                "checked": f.checked.isoformat(),
+                            }
                             for f in p.facts
                         ],
                     }
@@ -58,12 +66,18 @@ def platforms_command(names: tuple[str, ...], as_json: bool) -> None:
         )
         return
     for platform in chosen:
-        table = Table(title=f"[bold]{platform.label}[/] ({platform.name}): {platform.summary}", title_justify="left", expand=False)
+        table = Table(
+            title=f"[bold]{platform.label}[/] ({platform.name}): {platform.summary}",
+            title_justify="left",
+            expand=False,
+        )
         table.add_column("Fact", overflow="fold")
         table.add_column("Source", overflow="fold")
         table.add_column("Checked")
         for fact in platform.facts:
             age = (today - fact.checked).days
-            checked = fact.checked.isoformat() + (" [yellow](over 6 months ago)[/]" if age > STALE_AFTER_DAYS else "")
+            checked = fact.checked.isoformat() + (
+                " [yellow](over 6 months ago)[/]" if age > STALE_AFTER_DAYS else ""
+            )
             table.add_row(fact.text, fact.source, checked)
         console.print(table)

@@ -59,8 +59,13 @@ finished photos are skipped, the rest are done.""",
 )
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
-    "-o", "--output", "output", type=click.Path(file_okay=False, path_type=Path), default=Path("protected"),
-    show_default=True, help="Folder for the protected copies (created if missing).",
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("protected"),
+    show_default=True,
+    help="Folder for the protected copies (created if missing).",
 )
 @_option("platform", "--for", type=click.Choice(sorted(load_platforms())), show_default=True)
 @_option("crop", "--crop", show_default=True)
@@ -76,7 +81,12 @@ finished photos are skipped, the rest are done.""",
 @_option("copyright", "--copyright")
 @_option("web_statement", "--web-statement")
 @_option("usage_terms", "--usage-terms")
-@_option("data_mining", "--data-mining", type=click.Choice(DATA_MINING_VALUES, case_sensitive=False), show_default=True)
+@_option(
+    "data_mining",
+    "--data-mining",
+    type=click.Choice(DATA_MINING_VALUES, case_sensitive=False),
+    show_default=True,
+)
 @_option("other_constraints", "--other-constraints")
 @_option("tdm_policy", "--tdm-policy")
 @_option("mark", "--mark")
@@ -88,10 +98,32 @@ finished photos are skipped, the rest are done.""",
 @_option("mark_font", "--mark-font", type=click.Path(dir_okay=False, path_type=Path))
 @_option("max_pixels", "--max-pixels", type=click.IntRange(1))
 @_option("overwrite", "--overwrite", is_flag=True)
-@click.option("-j", "--jobs", type=click.IntRange(1), default=1, show_default=True, help="Photos processed in parallel (one process each).")
-@click.option("--allow-inside", is_flag=True, help="Allow an output folder inside an input folder (it is skipped when reading).")
-@click.option("--no-recursive", "recursive", flag_value=False, default=True, help="Do not look into subfolders.")
-@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON (one object) instead of tables.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1),
+    default=1,
+    show_default=True,
+    help="Photos processed in parallel (one process each).",
+)
+@click.option(
+    "--allow-inside",
+    is_flag=True,
+    help="Allow an output folder inside an input folder (it is skipped when reading).",
+)
+@click.option(
+    "--no-recursive",
+    "recursive",
+    flag_value=False,
+    default=True,
+    help="Do not look into subfolders.",
+)
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print the results as JSON (one object) instead of tables.",
+)
 @click.pass_context
 @handle_errors
 def protect_command(
@@ -117,8 +149,14 @@ def protect_command(
     db = open_db(ctx)
     show_progress = not as_json or err_console.is_terminal
     with Progress(
-        TextColumn("[bold]Protecting"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-        TextColumn("{task.description}"), console=err_console, transient=True, disable=not show_progress,
+        TextColumn("[bold]Protecting"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        TextColumn("{task.description}"),
+        console=err_console,
+        transient=True,
+        disable=not show_progress,
     ) as progress:
         task = progress.add_task("", total=None)
 
@@ -129,8 +167,15 @@ def protect_command(
             progress.update(task, advance=1, description=Path(result.input).name)
 
         batch = protect_batch(
-            list(paths), output, options, db=db, jobs=jobs, allow_inside=allow_inside, recursive=recursive,
-            on_start=started, on_result=finished,
+            list(paths),
+            output,
+            options,
+            db=db,
+            jobs=jobs,
+            allow_inside=allow_inside,
+            recursive=recursive,
+            on_start=started,
+            on_result=finished,
         )
     if not batch.results and not batch.interrupted:
         err_console.print(
@@ -143,7 +188,9 @@ def protect_command(
     else:
         _print_report(batch, options, output)
     if batch.interrupted:
-        err_console.print("[yellow]Interrupted.[/] Run the same command again to continue where it stopped.")
+        err_console.print(
+            "[yellow]Interrupted.[/] Run the same command again to continue where it stopped."
+        )
         sys.exit(EXIT_INTERRUPTED)
     if batch.count("failed"):
         sys.exit(EXIT_FAILED)
@@ -157,7 +204,9 @@ def _as_json(batch: BatchResult) -> dict[str, Any]:
             "skipped": batch.count("skipped"),
             "failed": batch.count("failed"),
             "interrupted": batch.interrupted,
-            "survival": [{"protection": n, "survives": k, "of": t} for n, k, t in batch.survival_summary()],
+            "survival": [
+                {"protection": n, "survives": k, "of": t} for n, k, t in batch.survival_summary()
+            ],
         },
     }
 
@@ -171,35 +220,49 @@ def _print_report(batch: BatchResult, options: ProtectOptions, output: Path) -> 
     ok = [r for r in batch.results if r.status != "failed"]
     if ok:
         quality = next((r.platform_quality for r in ok if r.platform_quality), None)
-        after = f"After {platform.label}" + (f"\n[dim](simulated, JPEG q{quality})[/]" if quality else "")
+        after = f"After {platform.label}" + (
+            f"\n[dim](simulated, JPEG q{quality})[/]" if quality else ""
+        )
         table = Table(title=f"Protected for {platform.label}", show_lines=len(ok) <= DETAILED_UP_TO)
         table.add_column("Photo", overflow="fold", max_width=28)
         table.add_column("What was done", ratio=3)
         table.add_column(after, ratio=2)
         for result in ok:
-            name = Path(result.input).name + ("\n[dim](done earlier)[/]" if result.status == "skipped" else "")
+            name = Path(result.input).name + (
+                "\n[dim](done earlier)[/]" if result.status == "skipped" else ""
+            )
             if len(ok) <= DETAILED_UP_TO:
                 done = "\n".join(f"• {s.summary}" for s in result.steps if s.summary)
                 survives = "\n".join(
-                    f"{'[green]✓' if s.survives else '[red]✗'} {s.protection}:[/] [dim]{s.detail}[/]" for s in result.survival
+                    f"{'[green]✓' if s.survives else '[red]✗'} {s.protection}:[/] [dim]{s.detail}[/]"
+                    for s in result.survival
                 )
             else:
                 size = result.output_size or (0, 0)
                 done = f"{size[0]}x{size[1]}, {len(result.removed)} fields removed"
-                survives = ", ".join(s.protection for s in result.survival if s.survives) or "nothing"
+                survives = (
+                    ", ".join(s.protection for s in result.survival if s.survives) or "nothing"
+                )
             table.add_row(name, done, survives)
         console.print(table)
-        console.print(f"Protected copies are in [bold]{_short_path(str(output))}[/]; the originals are unchanged.")
+        console.print(
+            f"Protected copies are in [bold]{_short_path(str(output))}[/]; the originals are unchanged."
+        )
     failed = [r for r in batch.results if r.status == "failed"]
     if failed:
         console.print(f"\n[bold red]{len(failed)} could not be protected:[/]")
     for result in failed:
-        console.print(f"[red]✗ {result.input}[/]: {result.error}" + (f" [dim]{result.hint}[/]" if result.hint else ""))
+        console.print(
+            f"[red]✗ {result.input}[/]: {result.error}"
+            + (f" [dim]{result.hint}[/]" if result.hint else "")
+        )
     summary = batch.survival_summary()
     if summary:
         console.print(f"\n[bold]What survives {platform.label}[/] (simulated):")
         for name, kept, total in summary:
-            mark = "[green]✓[/]" if kept == total else ("[red]✗[/]" if kept == 0 else "[yellow]~[/]")
+            mark = (
+                "[green]✓[/]" if kept == total else ("[red]✗[/]" if kept == 0 else "[yellow]~[/]")
+            )
             console.print(f"  {mark} {name}: {kept} of {total} photos")
         lost = [name for name, kept, _ in summary if kept == 0]
         if lost:

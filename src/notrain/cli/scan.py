@@ -37,11 +37,36 @@ no_ai_training, pdq_distance, registry_id, original, protected_on, platform, sum
 Ctrl-C stops the scan; the reports then hold the files checked so far.""",
 )
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), help="Write one row per file to this CSV file (- for stdout).")
-@click.option("--json", "json_path", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), help="Write the full report, evidence included, to this JSON file (- for stdout).")
-@click.option("-j", "--jobs", type=click.IntRange(1), default=1, show_default=True, help="Files read in parallel (one process each).")
-@click.option("--no-recursive", "recursive", flag_value=False, default=True, help="Do not look into subfolders.")
-@click.option("--all", "show_all", is_flag=True, help="List every file in the table, not only the matches.")
+@click.option(
+    "--csv",
+    "csv_path",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="Write one row per file to this CSV file (- for stdout).",
+)
+@click.option(
+    "--json",
+    "json_path",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="Write the full report, evidence included, to this JSON file (- for stdout).",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1),
+    default=1,
+    show_default=True,
+    help="Files read in parallel (one process each).",
+)
+@click.option(
+    "--no-recursive",
+    "recursive",
+    flag_value=False,
+    default=True,
+    help="Do not look into subfolders.",
+)
+@click.option(
+    "--all", "show_all", is_flag=True, help="List every file in the table, not only the matches."
+)
 @click.pass_context
 @handle_errors
 def scan_command(
@@ -62,11 +87,18 @@ def scan_command(
     """
     to_stdout = [p for p in (csv_path, json_path) if p is not None and str(p) == "-"]
     if len(to_stdout) > 1:
-        raise OptionError("--csv and --json cannot both go to stdout (-).", hint="Write one of them to a file.")
+        raise OptionError(
+            "--csv and --json cannot both go to stdout (-).", hint="Write one of them to a file."
+        )
     db = open_db(ctx)
     with Progress(
-        TextColumn("[bold]Scanning"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-        TextColumn("{task.description}"), console=err_console, transient=True,
+        TextColumn("[bold]Scanning"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        TextColumn("{task.description}"),
+        console=err_console,
+        transient=True,
         disable=bool(to_stdout) and not err_console.is_terminal,
     ) as progress:
         task = progress.add_task("", total=None)
@@ -77,7 +109,9 @@ def scan_command(
         def finished(outcome: Verdict | Skipped) -> None:
             progress.update(task, advance=1, description=escape(outcome.path.name))
 
-        result = scan_folder(folder, db, jobs=jobs, recursive=recursive, on_start=started, on_result=finished)
+        result = scan_folder(
+            folder, db, jobs=jobs, recursive=recursive, on_start=started, on_result=finished
+        )
 
     _write_reports(result, csv_path, json_path)
     out = err_console if to_stdout else console
@@ -87,7 +121,9 @@ def scan_command(
     _print_table(result, show_all=show_all, out=out)
     out.print(_counts_line(result))
     if result.interrupted:
-        err_console.print("[yellow]Interrupted.[/] The results above, and the reports, cover the files checked so far.")
+        err_console.print(
+            "[yellow]Interrupted.[/] The results above, and the reports, cover the files checked so far."
+        )
         sys.exit(EXIT_INTERRUPTED)
 
 
@@ -115,12 +151,16 @@ def _print_table(result: ScanResult, *, show_all: bool, out: Console) -> None:
     for verdict in shown:
         style = STATUS_STYLES[verdict.status]
         table.add_row(
-            escape(_relative(verdict.path, result.folder)), f"[{style}]{verdict.status}[/]",
-            verdict.how, escape(verdict.summary),
+            escape(_relative(verdict.path, result.folder)),
+            f"[{style}]{verdict.status}[/]",
+            verdict.how,
+            escape(verdict.summary),
         )
     skipped = result.skipped if show_all else ()
     for item in skipped:
-        table.add_row(escape(_relative(item.path, result.folder)), "[red]skipped[/]", "", escape(item.reason))
+        table.add_row(
+            escape(_relative(item.path, result.folder)), "[red]skipped[/]", "", escape(item.reason)
+        )
     if table.row_count:
         out.print(table)
     elif result.verdicts:
@@ -130,7 +170,9 @@ def _print_table(result: ScanResult, *, show_all: bool, out: Console) -> None:
         for item in result.skipped[:SKIPPED_SHOWN]:
             out.print(f"  [red]✗[/] {escape(item.reason)}")
         if len(result.skipped) > SKIPPED_SHOWN:
-            out.print(f"  [dim]and {len(result.skipped) - SKIPPED_SHOWN} more (see --csv or --json)[/]")
+            out.print(
+                f"  [dim]and {len(result.skipped) - SKIPPED_SHOWN} more (see --csv or --json)[/]"
+            )
 
 
 def _counts_line(result: ScanResult) -> str:

@@ -15,7 +15,12 @@ from notrain.protect import Verdict, verify_image
 
 __all__ = ["STATUS_STYLES", "verify_command"]
 
-STATUS_STYLES = {"yours": "green", "someone-else": "magenta", "marked-unknown": "yellow", "not-found": "dim"}
+STATUS_STYLES = {
+    "yours": "green",
+    "someone-else": "magenta",
+    "marked-unknown": "yellow",
+    "not-found": "dim",
+}
 """The colour of each verdict status, shared with ``notrain scan``."""
 
 
@@ -35,7 +40,9 @@ Statuses:
   not-found       no watermark and no match in your registry""",
 )
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per file (JSON Lines).")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print one JSON object per file (JSON Lines)."
+)
 @click.pass_context
 @handle_errors
 def verify_command(ctx: click.Context, files: tuple[Path, ...], as_json: bool) -> None:

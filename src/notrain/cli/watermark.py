@@ -52,11 +52,25 @@ Examples:
 @click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--message", required=True, help="The 64 data bits to embed, as 16 hex digits.")
-@click.option("--psnr", type=click.FloatRange(30, 60), default=DEFAULT_PSNR, show_default=True, help="Loudness of the mark: the marked image's PSNR in dB (lower is stronger and more visible; smooth photos are turned down to keep SSIM at 0.98 or more).")
-@click.option("--quality", type=click.IntRange(1, 100), default=95, show_default=True, help="JPEG or WebP quality when TARGET is one.")
+@click.option(
+    "--psnr",
+    type=click.FloatRange(30, 60),
+    default=DEFAULT_PSNR,
+    show_default=True,
+    help="Loudness of the mark: the marked image's PSNR in dB (lower is stronger and more visible; smooth photos are turned down to keep SSIM at 0.98 or more).",
+)
+@click.option(
+    "--quality",
+    type=click.IntRange(1, 100),
+    default=95,
+    show_default=True,
+    help="JPEG or WebP quality when TARGET is one.",
+)
 @click.option("--overwrite", is_flag=True, help="Replace TARGET if it exists.")
 @handle_errors
-def embed_command(source: Path, target: Path, message: str, psnr: float, quality: int, overwrite: bool) -> None:
+def embed_command(
+    source: Path, target: Path, message: str, psnr: float, quality: int, overwrite: bool
+) -> None:
     """Write a copy of SOURCE carrying MESSAGE to TARGET (format from its extension: .png, .jpg, .webp)."""
     try:
         bits = message_from_hex(message)
@@ -64,14 +78,20 @@ def embed_command(source: Path, target: Path, message: str, psnr: float, quality
         raise OptionError(f"--message: {exc}.") from exc
     fmt = _FORMATS.get(target.suffix.lower())
     if fmt is None:
-        raise OptionError(f"TARGET must end in .png, .jpg, .jpeg or .webp, not '{target.suffix or target.name}'.")
+        raise OptionError(
+            f"TARGET must end in .png, .jpg, .jpeg or .webp, not '{target.suffix or target.name}'."
+        )
     if source.resolve() == target.resolve():
-        raise OptionError("TARGET is SOURCE: notrain never writes over an input; choose another name.")
+        raise OptionError(
+            "TARGET is SOURCE: notrain never writes over an input; choose another name."
+        )
     decoded = open_image(source)
     marked = embed_watermark(decoded.image, bits, psnr=psnr)
     data = encode_image(marked, fmt, quality=quality, subsampling="4:4:4")
     write_atomic(target, data, overwrite=overwrite)
-    err_console.print(f"Embedded {bits.hex()} in {target} ({marked.width}x{marked.height}, PSNR target {psnr:g} dB).")
+    err_console.print(
+        f"Embedded {bits.hex()} in {target} ({marked.width}x{marked.height}, PSNR target {psnr:g} dB)."
+    )
 
 
 @watermark_group.command(
@@ -85,7 +105,9 @@ With --json, one JSON object per line and file:
   {"file": ..., "found": true, "message": "0123456789abcdef", "confidence": 0.81, ...}""",
 )
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per file (JSON Lines).")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print one JSON object per file (JSON Lines)."
+)
 @handle_errors
 def detect_command(files: tuple[Path, ...], as_json: bool) -> None:
     """Read the invisible watermark from each FILE, from the image alone.
@@ -105,7 +127,9 @@ def detect_command(files: tuple[Path, ...], as_json: bool) -> None:
             if row.get("error"):
                 table.add_row(row["file"], "[red]error[/]", row["error"], "")
             elif row["found"]:
-                table.add_row(row["file"], "[green]found[/]", row["message"], f"{row['confidence']:.2f}")
+                table.add_row(
+                    row["file"], "[green]found[/]", row["message"], f"{row['confidence']:.2f}"
+                )
             else:
                 table.add_row(row["file"], "none", f"[dim]{row['reason']}[/]", "")
         console.print(table)
@@ -119,7 +143,13 @@ def _detect_one(path: Path) -> dict[str, Any]:
             raise InputError(f"{path}: no such file.", path=path)
         decoded = open_image(path)
     except NotrainError as exc:
-        return {"file": str(path), "found": False, "message": None, "confidence": 0.0, "error": exc.message}
+        return {
+            "file": str(path),
+            "found": False,
+            "message": None,
+            "confidence": 0.0,
+            "error": exc.message,
+        }
     return detection_dict(str(path), detect_watermark(decoded.image))
 
 

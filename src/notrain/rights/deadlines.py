@@ -29,6 +29,8 @@ __all__ = [
     "add_months",
     "deadlines",
     "due",
+    "happened_after",
+    "last_contact",
     "receipt_date",
     "response_due",
 ]
@@ -69,7 +71,6 @@ without a reminder first."""
 DUE_SOON_DAYS = 7
 
 _FINAL = {Status.HONOURED, Status.CLOSED}
-_ANSWERED = {Status.HONOURED, Status.REFUSED, Status.INFO_REQUESTED}
 
 
 def add_months(start: date, months: int) -> date:
@@ -117,20 +118,49 @@ def response_due(request: Request, jurisdiction: Jurisdiction) -> tuple[date, bo
     return first, False
 
 
-def _last_contact(request: Request) -> date | None:
+_CONTACT = {
+    Status.SUBMITTED,
+    Status.REMINDED,
+    Status.ACKNOWLEDGED,
+    Status.EXTENDED,
+    Status.INFO_REQUESTED,
+    Status.HONOURED,
+    Status.REFUSED,
+}
+"""Statuses that record real contact between the person and Meta (not "no answer", not a
+complaint to an authority)."""
+
+
+def last_contact(request: Request) -> date | None:
     """The last meaningful contact between the person and Meta (for the ICO's three months)."""
-    dates = [e.on for e in request.events if e.status not in (None, Status.DRAFTED)]
+    dates = [e.on for e in request.events if e.status in _CONTACT]
     return max(dates) if dates else None
 
 
-def deadlines(request: Request, jurisdiction: Jurisdiction) -> list[Deadline]:
-    """Every deadline of ``request`` in its current state, earliest first.
+def happened_after(request: Request, later: Event, earlier: Event) -> bool:
+    """Whether ``later`` comes after ``earlier`` in the request's timeline (ordered by date, then
+    by when each was recorded: a refusal recorded after a reminder of the same day came after it)."""
+    position = {id(event): index for index, event in enumerate(request.events)}
+    return position[id(later)] > position[id(earlier)]
 
-    Closed and honoured requests have none. A refusal makes a complaint due at once; silence past
-    the response deadline makes a reminder due; a reminder left unanswered for two weeks makes a
-    complaint due; a filed complaint makes the authority owe news within three months."""
+
+def deadlines(request: Request, jurisdiction: Jurisdiction) -> list[Deadline]:
+    """Every deadline of ``request`` in its current state, earliest first. These are the rules
+    :func:`notrain.rights.escalation.escalation_letters` follows too: a ``reminder`` or
+    ``complaint`` deadline that has come is what it writes.
+
+    - Nothing before submission, after an honoured or closed request, or while Meta waits for
+      information from the person (recording "no answer" afterwards restarts the clock).
+    - EU/EEA, Switzerland, Brazil: a refusal makes a complaint due at once; silence past the
+      response deadline makes a reminder due, and a complaint either 14 days after the reminder
+      (never before the deadline has passed) or after a month of silence.
+    - UK: the concern raised with Meta first (the ICO's rule), the ICO complaint a month later or
+      at once when Meta refuses again, within three months of the last contact.
+    - US states: the complaint to the attorney general or the CPPA once Meta refused or let its
+      45 days (90 with an extension) pass.
+    - After a complaint (GDPR, UK): the authority owes news within three months."""
     status = request.status
-    if request.submitted_on is None or status in _FINAL:
+    if request.submitted_on is None or status in _FINAL or status == Status.INFO_REQUESTED:
         return []
     found: list[Deadline] = []
     regime = jurisdiction.regime
@@ -147,24 +177,7 @@ def deadlines(request: Request, jurisdiction: Jurisdiction) -> list[Deadline]:
             )
         )
 
-    answered = _answered(request)
-    response = response_due(request, jurisdiction)
-    reminded = request.last(Status.REMINDED)
-    refused = request.last(Status.REFUSED)
     complained = request.last(Status.COMPLAINED)
-    if response is not None and not answered and reminded is None and complained is None:
-        due_on, extended = response
-        period = _period_words(jurisdiction, extended)
-        add(
-            "extended-response" if extended else "response",
-            due_on,
-            "Meta's answer to your objection is due",
-            f"Meta must answer within {period} of receiving your request "
-            f"(sent {request.submitted_on.isoformat()}). If nothing has come by then, "
-            "notrain writes a reminder.",
-            _response_law(jurisdiction, extended),
-        )
-
     if complained is not None:
         if regime in ("gdpr", "uk-gdpr"):
             add(
@@ -175,10 +188,27 @@ def deadlines(request: Request, jurisdiction: Jurisdiction) -> list[Deadline]:
                 "three months, you may go to court against it (Art. 78(2) GDPR).",
                 "Art. 78(2) GDPR",
             )
-        return sorted(found, key=lambda d: d.due)
-
+        return found
+    response = response_due(request, jurisdiction)
+    reminded = request.last(Status.REMINDED)
+    refused = request.last(Status.REFUSED)
+    if response is not None and refused is None and reminded is None:
+        due_on, extended = response
+        period = _period_words(jurisdiction, extended)
+        add(
+            "extended-response" if extended else "response",
+            due_on,
+            f"Meta's answer to your {request.kind} request is due"
+            if request.kind == "deletion"
+            else "Meta's answer to your objection is due",
+            f"Meta must answer within {period} of receiving your request "
+            f"(sent {request.submitted_on.isoformat()}).",
+            _response_law(jurisdiction, extended),
+        )
     if regime == "uk-gdpr":
         _uk_deadlines(request, response, reminded, refused, add)
+    elif regime == "us-state":
+        _us_state_deadlines(response, refused, add)
     elif refused is not None:
         add(
             "complaint",
@@ -188,14 +218,17 @@ def deadlines(request: Request, jurisdiction: Jurisdiction) -> list[Deadline]:
             "timeline filled in.",
         )
     elif reminded is not None:
+        complain_from = reminded.on + timedelta(days=REMINDER_GRACE_DAYS)
+        if response is not None:
+            complain_from = max(complain_from, response[0] + timedelta(days=1))
         add(
             "complaint",
-            reminded.on + timedelta(days=REMINDER_GRACE_DAYS),
+            complain_from,
             "No answer to your reminder: time to complain",
             f"You reminded Meta on {reminded.on.isoformat()}. If it still has not answered "
-            f"{REMINDER_GRACE_DAYS} days later, notrain escalate writes the complaint.",
+            "by then, notrain escalate writes the complaint.",
         )
-    elif response is not None and not answered:
+    elif response is not None:
         add(
             "reminder",
             response[0] + timedelta(days=1),
@@ -213,6 +246,28 @@ def deadlines(request: Request, jurisdiction: Jurisdiction) -> list[Deadline]:
     return sorted(found, key=lambda d: d.due)
 
 
+def _us_state_deadlines(
+    response: tuple[date, bool] | None, refused: Event | None, add: Callable[..., None]
+) -> None:
+    if refused is not None:
+        add(
+            "complaint",
+            refused.on,
+            "Meta refused your deletion request: you can complain now",
+            "notrain escalate writes the complaint to your state's attorney general (in "
+            "California, the California Privacy Protection Agency) and the FTC report.",
+        )
+    elif response is not None:
+        add(
+            "complaint",
+            response[0] + timedelta(days=1),
+            "Meta's time to answer has passed: you can complain",
+            "Meta did not answer your deletion request in time. notrain escalate writes the "
+            "complaint to your state's attorney general (in California, the California Privacy "
+            "Protection Agency) and the FTC report.",
+        )
+
+
 def _uk_deadlines(
     request: Request,
     response: tuple[date, bool] | None,
@@ -225,7 +280,7 @@ def _uk_deadlines(
     if reminded is None:
         if refused is not None:
             start = refused.on
-        elif response is not None and not _answered(request):
+        elif response is not None:
             start = response[0] + timedelta(days=1)
         else:
             return
@@ -238,7 +293,13 @@ def _uk_deadlines(
             "ICO complaint process",
         )
         return
-    if reminded.on >= UK_ACKNOWLEDGE_FROM:
+    answers = [
+        e
+        for e in request.events
+        if e.status in _CONTACT - {Status.SUBMITTED, Status.REMINDED}
+        and happened_after(request, e, reminded)
+    ]
+    if reminded.on >= UK_ACKNOWLEDGE_FROM and not answers:
         add(
             "acknowledgement",
             reminded.on + timedelta(days=UK_ACKNOWLEDGE_DAYS),
@@ -247,15 +308,19 @@ def _uk_deadlines(
             "within 30 days.",
             "Data (Use and Access) Act 2025",
         )
+    refused_again = refused is not None and happened_after(request, refused, reminded)
     add(
         "complaint",
-        add_months(reminded.on, ICO_WAIT_MONTHS),
+        refused.on
+        if refused_again and refused is not None
+        else add_months(reminded.on, ICO_WAIT_MONTHS),
         "You can complain to the ICO",
         f"You raised your concern with Meta on {reminded.on.isoformat()}. After a month without "
-        "a satisfactory answer you can complain to the ICO; notrain escalate writes it.",
+        "a satisfactory answer, or once Meta refuses again, you can complain to the ICO; "
+        "notrain escalate writes it.",
         "ICO complaint process",
     )
-    last = _last_contact(request) or reminded.on
+    last = last_contact(request) or reminded.on
     add(
         "complaint-window",
         add_months(last, ICO_WINDOW_MONTHS),
@@ -264,10 +329,6 @@ def _uk_deadlines(
         f"Meta (here {last.isoformat()}).",
         "ICO complaint process",
     )
-
-
-def _answered(request: Request) -> bool:
-    return any(e.status in _ANSWERED for e in request.events)
 
 
 def _period_words(jurisdiction: Jurisdiction, extended: bool) -> str:
@@ -284,7 +345,8 @@ def _period_words(jurisdiction: Jurisdiction, extended: bool) -> str:
 
 def _response_law(jurisdiction: Jurisdiction, extended: bool) -> str:
     if jurisdiction.regime in ("gdpr", "uk-gdpr"):
-        return "Art. 12(3) GDPR" + (" (extension)" if extended else "")
+        law = "Art. 12(3) UK GDPR" if jurisdiction.regime == "uk-gdpr" else "Art. 12(3) GDPR"
+        return law + (" (extension)" if extended else "")
     return jurisdiction.law
 
 

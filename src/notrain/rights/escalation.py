@@ -15,13 +15,12 @@ from pathlib import Path
 from notrain.errors import NotrainError, OptionError
 from notrain.rights.deadlines import (
     AUTHORITY_UPDATE_MONTHS,
-    ICO_WAIT_MONTHS,
     REMINDER_GRACE_DAYS,
-    SILENCE_DAYS,
     add_months,
+    deadlines,
 )
-from notrain.rights.letters import letter, request_number, response_date
-from notrain.rights.model import Authority, Deadline, Document, Jurisdiction, Request, Status
+from notrain.rights.letters import letter, request_number
+from notrain.rights.model import Authority, Document, Jurisdiction, Request, Status
 
 __all__ = ["NothingToEscalate", "escalation_letters"]
 
@@ -41,7 +40,6 @@ def escalation_letters(
     request: Request,
     jurisdiction: Jurisdiction,
     authorities: Sequence[Authority],
-    deadlines: Sequence[Deadline],
     today: date,
     language: str | None = None,
     home: Path | None = None,
@@ -49,30 +47,22 @@ def escalation_letters(
     """The letters ``request`` needs today, in the order to send them (``language`` as in
     :func:`letter`: None lets each letter choose).
 
-    EU/EEA (gdpr), Switzerland (fadp) and Brazil (lgpd):
+    The rules are those of :func:`~notrain.rights.deadlines.deadlines`: once a ``reminder`` or
+    ``complaint`` deadline has come, this writes that letter (the complaint when both have).
 
-    - Meta refused: a ``complaint`` to the person's own authority (the first of
-      ``authorities``).
-    - Meta's deadline has passed without an answer and no reminder was sent: a ``reminder``
-      that asks for an answer within 14 days (REMINDER_GRACE_DAYS) and announces the complaint;
-      if the deadline passed more than SILENCE_DAYS ago, the ``complaint`` at once.
-    - A reminder went unanswered for 14 days: the ``complaint``.
-
-    UK: the ICO expects the concern to be raised with Meta first. Without a reminder event,
-    an overdue or refused request gets a ``reminder`` (that first contact); a month after it
-    (or at once if Meta refused again), the ``complaint-ico``. When more than three months have
-    passed since the last meaningful contact the letter is still written (the ICO may accept
-    it) but carries a note saying so: refusing would leave the person with nothing.
-
-    US states: a ``deletion-request`` to Meta when none was sent, with the ``ftc`` report;
-    once a deletion request is refused or overdue, a ``complaint-us`` (to the first authority
-    that is not the FTC: the CPPA or attorney general) and the ``ftc`` report.
-    US without a state law: the ``ftc`` report, with a note that there is no opt-out.
-    Elsewhere: :class:`OptionError`, since there is no authority to escalate to.
+    - EU/EEA (gdpr), Switzerland (fadp), Brazil (lgpd): a ``reminder`` to Meta, then a
+      ``complaint`` to the person's own authority (the first of ``authorities``).
+    - UK: the ``reminder`` is the concern the ICO expects people to raise with Meta first; then
+      the ``complaint-ico``, with a note when the ICO's three months have passed.
+    - US states: a ``deletion-request`` to Meta and the ``ftc`` report while none was sent;
+      then a ``complaint-us`` (to the first authority that is not the FTC: the CPPA or the
+      attorney general) and the ``ftc`` report.
+    - US without a state law: the ``ftc`` report, with a note that there is no opt-out.
+    - Elsewhere: :class:`OptionError`, since there is no authority to escalate to.
 
     Raises :class:`NothingToEscalate` (with the date escalation becomes possible) when Meta
     honoured the request, the request is not submitted, a complaint is already filed, Meta
-    asked for information, or Meta's time has not run out."""
+    asked for information, or no reminder or complaint is due yet."""
     regime = jurisdiction.regime
     if regime == "none":
         raise OptionError(
@@ -89,7 +79,6 @@ def escalation_letters(
             request=request,
             jurisdiction=jurisdiction,
             authority=authority,
-            deadlines=deadlines,
             today=today,
             language=language,
             home=home,
@@ -97,84 +86,60 @@ def escalation_letters(
 
     ftc = next((a for a in authorities if "ftc" in a.slug.lower()), None)
     if regime == "us":
-        document = write("ftc", ftc)
         no_opt_out = (
             "There is no opt-out from Meta's AI training in the United States and no law that "
             "gives you one. What exists: make posts non-public, delete what you do not want used, "
             "or leave. An FTC report adds to the record; it does not resolve your case."
         )
-        return [_with_note(document, no_opt_out)]
-    if regime == "us-state":
-        if request.kind != "deletion" or request.submitted_on is None:
-            deletion = _with_note(
-                write("deletion-request", None),
-                "Record it with notrain requests once you have sent it, so notrain can tell you "
-                "when Meta's answer is due.",
-            )
-            return [deletion, write("ftc", ftc)]
-        _check_open(request, regime)
-        if request.last(Status.REFUSED) is None:
-            _check_time_run_out(request, jurisdiction, deadlines, today)
-        state = next((a for a in authorities if a is not ftc), None)
-        if state is None:
-            raise OptionError(
-                f"notrain has no record of the authority for {jurisdiction.name}.",
-                hint="Check the jurisdiction's authorities in the rights data.",
-            )
-        return [write("complaint-us", state), write("ftc", ftc)]
-    if regime not in ("gdpr", "fadp", "lgpd", "uk-gdpr"):
+        return [_with_note(write("ftc", ftc), no_opt_out)]
+    if regime == "us-state" and (request.kind != "deletion" or request.submitted_on is None):
+        deletion = _with_note(
+            write("deletion-request", None),
+            "Record it with notrain requests once you have sent it, so notrain can tell you "
+            "when Meta's answer is due.",
+        )
+        return [deletion, write("ftc", ftc)]
+    if regime not in ("gdpr", "fadp", "lgpd", "uk-gdpr", "us-state"):
         raise OptionError(f"notrain does not know how to escalate under the regime {regime!r}.")
     _check_open(request, regime)
-    authority = authorities[0] if authorities else None
+    steps = [d for d in deadlines(request, jurisdiction) if d.kind in ("reminder", "complaint")]
+    due_now = {d.kind for d in steps if d.due <= today}
+    if not due_now:
+        if not steps:
+            raise NothingToEscalate(
+                "Nothing is due on this request, so there is nothing to escalate.",
+                hint=f"See notrain requests show {request_number(request)}.",
+            )
+        upcoming = min(steps, key=lambda d: d.due)
+        raise NothingToEscalate(
+            f"Nothing to send yet. Next: {upcoming.title} ({upcoming.due.isoformat()}).",
+            hint=f"If Meta has not answered by then, run notrain escalate again on "
+            f"{upcoming.due.isoformat()}.",
+            possible_from=upcoming.due,
+        )
+    authority = next((a for a in authorities if a is not ftc), None)
     if authority is None:
         raise OptionError(
-            f"notrain has no record of the data protection authority for {jurisdiction.name}.",
+            f"notrain has no record of the authority for {jurisdiction.name}.",
             hint="Check the jurisdiction's authorities in the rights data.",
         )
-    reminded = request.last(Status.REMINDED)
-    refused = request.last(Status.REFUSED)
-    if regime == "uk-gdpr":
-        if reminded is None:
-            if refused is None:
-                _check_time_run_out(request, jurisdiction, deadlines, today)
-            return [write("reminder", authority)]
-        wait_until = add_months(reminded.on, ICO_WAIT_MONTHS)
-        refused_again = refused is not None and refused.on >= reminded.on
-        if today < wait_until and not refused_again:
-            raise NothingToEscalate(
-                f"You raised your concern with Meta on {reminded.on.isoformat()}; the ICO asks "
-                "you to give Meta a month to answer it.",
-                hint=f"If Meta has not put it right by then, run notrain escalate again on "
-                f"{wait_until.isoformat()}.",
-                possible_from=wait_until,
+    if "complaint" not in due_now:
+        reminder = write("reminder", authority)
+        if regime == "uk-gdpr":
+            return [reminder]
+        complain_from = today + timedelta(days=REMINDER_GRACE_DAYS)
+        return [
+            _with_note(
+                reminder,
+                f"If Meta has not answered by {complain_from.isoformat()}, a complaint to "
+                f"{authority.name} is the next step: record the reminder (notrain requests "
+                f"update {request_number(request)} --status reminder-sent) and run notrain "
+                "escalate again then.",
             )
-        return [write("complaint-ico", authority)]
-    if refused is not None:
-        return [write("complaint", authority)]
-    due_on = _check_time_run_out(request, jurisdiction, deadlines, today)
-    if reminded is not None:
-        complain_from = reminded.on + timedelta(days=REMINDER_GRACE_DAYS)
-        if today < complain_from:
-            raise NothingToEscalate(
-                f"You reminded Meta on {reminded.on.isoformat()}; give it "
-                f"{REMINDER_GRACE_DAYS} days to answer.",
-                hint=f"If it has not answered by then, run notrain escalate again on "
-                f"{complain_from.isoformat()} for the complaint.",
-                possible_from=complain_from,
-            )
-        return [write("complaint", authority)]
-    if (today - due_on).days > SILENCE_DAYS:
-        return [write("complaint", authority)]
-    reminder = write("reminder", authority)
-    complain_from = today + timedelta(days=REMINDER_GRACE_DAYS)
-    return [
-        _with_note(
-            reminder,
-            f"If Meta has not answered by {complain_from.isoformat()}, a complaint to "
-            f"{authority.name} is the next step: record the reminder (notrain requests update "
-            f"{request_number(request)} --status reminder-sent) and run notrain escalate again then.",
-        )
-    ]
+        ]
+    if regime == "us-state":
+        return [write("complaint-us", authority), write("ftc", ftc)]
+    return [write("complaint-ico" if regime == "uk-gdpr" else "complaint", authority)]
 
 
 def _check_open(request: Request, regime: str) -> None:
@@ -214,26 +179,6 @@ def _check_open(request: Request, regime: str) -> None:
             hint="Answer Meta, or, if you think its demand is unjustified (an ID for an "
             "objection), record it with --status refused and run notrain escalate again.",
         )
-
-
-def _check_time_run_out(
-    request: Request, jurisdiction: Jurisdiction, deadlines: Sequence[Deadline], today: date
-) -> date:
-    """Meta's response deadline, or NothingToEscalate while it has not passed."""
-    due_on, _ = response_date(request, jurisdiction, deadlines)
-    if due_on is None:
-        raise NothingToEscalate(
-            f"The law of {jurisdiction.name} sets Meta no deadline notrain knows of.",
-            hint="Check the jurisdiction's response period in the rights data.",
-        )
-    if today <= due_on:
-        raise NothingToEscalate(
-            f"Meta still has time to answer: its deadline is {due_on.isoformat()}.",
-            hint=f"If Meta has not answered by then, run notrain escalate again from "
-            f"{(due_on + timedelta(days=1)).isoformat()}.",
-            possible_from=due_on + timedelta(days=1),
-        )
-    return due_on
 
 
 def _with_note(document: Document, note: str) -> Document:

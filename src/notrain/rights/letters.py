@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
 from datetime import date, timedelta
 from functools import lru_cache
 from importlib import resources
@@ -32,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from notrain.errors import OptionError
+from notrain.rights.authorities import LEAD_AUTHORITY
 from notrain.rights.deadlines import (
     ICO_WAIT_MONTHS,
     ICO_WINDOW_MONTHS,
@@ -39,13 +39,14 @@ from notrain.rights.deadlines import (
     UK_ACKNOWLEDGE_DAYS,
     UK_ACKNOWLEDGE_FROM,
     add_months,
+    happened_after,
+    last_contact,
     response_due,
 )
 from notrain.rights.documents import md_escape
 from notrain.rights.model import (
     LANGUAGES,
     Authority,
-    Deadline,
     Document,
     Event,
     Jurisdiction,
@@ -58,7 +59,6 @@ __all__ = [
     "LETTER_KINDS",
     "letter",
     "request_number",
-    "response_date",
 ]
 
 LETTER_KINDS: dict[str, tuple[str, ...]] = {
@@ -90,7 +90,6 @@ def letter(
     request: Request,
     jurisdiction: Jurisdiction,
     authority: Authority | None,
-    deadlines: Sequence[Deadline],
     today: date,
     language: str | None = None,
     home: Path | None = None,
@@ -99,16 +98,14 @@ def letter(
 
     ``language=None`` writes a letter to an authority in the language it takes complaints in,
     when notrain writes that language, and everything else in the request's language; the
-    choice is explained in the document's notes. ``deadlines`` are the request's deadlines
-    from :func:`notrain.rights.deadlines.deadlines` (Meta's response deadline and the ICO's
-    complaint window are taken from them when present, else computed).
+    choice is explained in the document's notes.
 
     Templates receive: ``kind``, ``regime``, ``law``, ``place`` (the jurisdiction's name),
     ``california``, ``sender`` (``name``, ``email``), ``today``, ``platforms`` (display names),
     ``request_kind``, ``reason``, ``submitted``, ``reference``, ``due`` and ``extended`` (Meta's
     response deadline), ``refused`` and ``refusal_excerpt``, ``reminded``, ``acknowledged``,
     ``answer_by`` (the date the letter asks for an answer by), ``concern_answered``,
-    ``last_contact``, ``window_ends``, ``within_window``, ``ack_missed``, ``uk_ack_days``,
+    ``lead`` (the authority is the Irish DPC itself), ``last_contact``, ``window_ends``, ``within_window``, ``ack_missed``, ``uk_ack_days``,
     ``response_days``, ``timeline`` (``on``, ``status``, ``note``, ``reference``, ``excerpt``),
     ``controller`` (``name``, ``address``, ``contact``) and ``authority`` (``name``,
     ``address``, ``email``, ``web``, ``form``; None for letters to Meta without one).
@@ -146,7 +143,7 @@ def letter(
         )
     language, notes = _language(kind, request, authority, language)
     controller = _controller(regime)
-    context = _context(kind, request, jurisdiction, authority, deadlines, today, controller)
+    context = _context(kind, request, jurisdiction, authority, today, controller)
     markdown = _tidy(render(kind, language, context, home=home))
     if kind in _TO_AUTHORITY and authority is not None:
         recipient = f"{authority.name}\n{authority.address}"
@@ -174,39 +171,28 @@ def letter(
     )
 
 
-def response_date(
-    request: Request, jurisdiction: Jurisdiction, deadlines: Sequence[Deadline]
-) -> tuple[date | None, bool]:
-    """When Meta's answer was due, and whether an extension applied (from ``deadlines`` when
-    they have it, else computed)."""
-    for kind, extended in (("extended-response", True), ("response", False)):
-        found = next((d for d in deadlines if d.kind == kind), None)
-        if found is not None:
-            return found.due, extended
-    computed = response_due(request, jurisdiction)
-    return computed if computed is not None else (None, False)
-
-
 def _context(
     kind: str,
     request: Request,
     jurisdiction: Jurisdiction,
     authority: Authority | None,
-    deadlines: Sequence[Deadline],
     today: date,
     controller: dict[str, Any],
 ) -> dict[str, Any]:
-    due_on, extended = response_date(request, jurisdiction, deadlines)
+    due_on, extended = response_due(request, jurisdiction) or (None, False)
     refused = request.last(Status.REFUSED)
     reminded = request.last(Status.REMINDED)
-    last_contact = _last_contact(request)
-    window = next((d.due for d in deadlines if d.kind == "complaint-window"), None)
-    if window is None and last_contact is not None:
-        window = add_months(last_contact, ICO_WINDOW_MONTHS)
+    contact = last_contact(request)
+    window = add_months(contact, ICO_WINDOW_MONTHS) if contact is not None else None
     concern_answered = None
     if reminded is not None:
         concern_answered = next(
-            (e.on for e in request.events if e.on >= reminded.on and _is_answer(e)), None
+            (
+                e.on
+                for e in request.events
+                if _is_answer(e) and e is not reminded and happened_after(request, e, reminded)
+            ),
+            None,
         )
     if kind == "reminder" and jurisdiction.regime == "uk-gdpr":
         answer_by = add_months(today, ICO_WAIT_MONTHS)
@@ -241,7 +227,7 @@ def _context(
         "acknowledged": request.first(Status.ACKNOWLEDGED) is not None,
         "answer_by": answer_by,
         "concern_answered": concern_answered,
-        "last_contact": last_contact,
+        "last_contact": contact,
         "window_ends": window,
         "within_window": window is None or today <= window,
         "ack_missed": ack_missed,
@@ -254,6 +240,7 @@ def _context(
             "contact": _escape(controller["contact"]),
         },
         "authority": _authority(authority),
+        "lead": authority is not None and authority.slug == LEAD_AUTHORITY,
     }
 
 
@@ -285,12 +272,6 @@ def _authority(authority: Authority | None) -> dict[str, str] | None:
 
 def _is_answer(event: Event) -> bool:
     return event.status in _ANSWERS or bool(event.reply.strip())
-
-
-def _last_contact(request: Request) -> date | None:
-    """The last meaningful contact with Meta: any dated status change after the draft."""
-    dates = [e.on for e in request.events if e.status not in (None, Status.DRAFTED)]
-    return max(dates) if dates else None
 
 
 def _excerpt(reply: str) -> str:
