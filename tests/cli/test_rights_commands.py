@@ -187,7 +187,7 @@ def test_the_whole_life_of_a_request(runner, tmp_path):
     extracted = " ".join(page.extract_text() for page in pdf.pages)
     assert "Zoë Łukasiewicz-Øre" in extracted and "Ansbach" in extracted
     again = runner.invoke(main, ["escalate", "1", "-o", str(letters)])
-    assert again.exit_code == 1 and "exists" in again.output  # never overwritten silently
+    assert again.exit_code == 1 and "nothing was written" in again.output  # never overwritten
 
     # Exports: the calendar parses with an independent library, the history opens.
     assert (
@@ -263,3 +263,72 @@ def test_a_terminal_asks_again_for_an_unknown_country_and_for_the_state(runner, 
     assert "Atlantis" in result.output  # said what was wrong, then asked again
     shown = json.loads(run(runner, "requests", "show", "1", "--json").stdout)
     assert shown["jurisdiction"] == "DE-BE"
+
+
+def test_escalate_twice_writes_nothing_the_second_time(runner, tmp_path):
+    us = ["object", "--country", "US", "--state", "CA", "--platform", "facebook", "--device", "desktop",
+          "--name", "Al", "--email", "al@example.com"]  # fmt: skip
+    assert run(runner, *us).exit_code == 0
+    letters = tmp_path / "letters"
+    first = run(runner, "escalate", "1", "-o", str(letters), "--format", "md")
+    assert first.exit_code == 0, first.output
+    before = sorted(p.name for p in letters.iterdir())
+    assert before == ["request-1-deletion-request.md", "request-1-ftc.md"]
+    second = runner.invoke(main, ["escalate", "1", "-o", str(letters), "--format", "md"])
+    assert second.exit_code == 1 and "nothing was written" in second.output
+    assert sorted(p.name for p in letters.iterdir()) == before
+
+
+def test_a_refused_step_leaves_no_half_record_and_no_copied_reply(runner, tmp_path, notrain_home):
+    future = (date.today() + timedelta(days=2)).isoformat()
+    bad = runner.invoke(main, [*GERMAN, "--submitted-on", future])
+    assert bad.exit_code == 2 and "in the future" in bad.output
+    assert json.loads(run(runner, "requests", "list", "--json").stdout) == []
+    assert run(runner, *GERMAN).exit_code == 0
+    reply = tmp_path / "r.txt"
+    reply.write_text("We have received your request.", encoding="utf-8")
+    bad = runner.invoke(
+        main, ["requests", "update", "1", "--status", "refused", "--reply-file", str(reply)]
+    )
+    assert bad.exit_code == 2 and "not been submitted" in bad.output
+    assert (
+        not list((notrain_home / "replies").rglob("*"))
+        if (notrain_home / "replies").exists()
+        else True
+    )
+    assert (
+        run(runner, "requests", "update", "1", "--status", "submitted", "--on", ago(3)).exit_code
+        == 0
+    )
+    assert (
+        run(
+            runner,
+            "requests",
+            "update",
+            "1",
+            "--status",
+            "acknowledged",
+            "--reply-file",
+            str(reply),
+        ).exit_code
+        == 0
+    )
+    assert (notrain_home / "replies" / "1" / "r.txt").exists()
+    assert run(runner, "requests", "delete", "1", "--yes").exit_code == 0
+    assert not (notrain_home / "replies" / "1").exists()
+
+
+@pytest.mark.parametrize("command", ["object", "requests", "escalate", "facts"])
+def test_every_example_in_the_help_parses(runner, command):
+    """The epilog's examples name real options (the first command of each line is run with
+    --help appended, so nothing is recorded)."""
+    result = run(runner, command, "--help")
+    assert result.exit_code == 0
+    examples = [
+        line.strip() for line in result.output.splitlines() if line.strip().startswith("notrain ")
+    ]
+    assert examples, "the help shows examples"
+    for example in examples:
+        words = example.split("  ")[0].replace("\\", "").split()[1:]
+        parsed = runner.invoke(main, [*[w.strip('"') for w in words], "--help"])
+        assert parsed.exit_code == 0, (example, parsed.output)

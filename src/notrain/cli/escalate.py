@@ -10,10 +10,8 @@ import click
 from rich.markup import escape
 
 from notrain.cli._common import console, err_console, handle_errors, open_db
-from notrain.errors import NotrainError
+from notrain.errors import NotrainError, OutputExistsError
 from notrain.rights.authorities import authorities_for
-from notrain.rights.documents import write_document
-from notrain.rights.escalation import escalation_letters
 from notrain.rights.jurisdictions import jurisdiction
 from notrain.rights.model import LANGUAGES
 from notrain.rights.requests import get_request
@@ -92,6 +90,9 @@ def escalate_command(
     and the FTC route. Every letter is prefilled with your name, the dates, Meta's
     reference numbers and the whole timeline. notrain sends nothing: you do.
     """
+    from notrain.rights.documents import write_document
+    from notrain.rights.escalation import escalation_letters
+
     db = open_db(ctx)
     home = resolve_home(ctx.find_root().params.get("home"))
     request = get_request(db, request_id)
@@ -105,6 +106,19 @@ def escalate_command(
         language=language,
         home=home,
     )
+    targets = [
+        output / f"request-{request.id}-{letter.kind}.{fmt}"
+        for letter in letters
+        for fmt in formats or FORMATS
+    ]
+    taken = [path for path in targets if path.exists()]
+    if taken and not overwrite:
+        raise OutputExistsError(
+            f"{', '.join(str(p) for p in taken)} already exist{'s' if len(taken) == 1 else ''}; "
+            "nothing was written.",
+            path=taken[0],
+            hint="Pass --overwrite to write the letters again, or choose another -o folder.",
+        )
     written: list[dict[str, object]] = []
     for letter in letters:
         files = []

@@ -6,6 +6,7 @@ import json
 import locale
 import sys
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import click
 from rich.markup import escape
@@ -17,8 +18,10 @@ from notrain.rights.deadlines import receipt_date
 from notrain.rights.jurisdictions import jurisdiction as find_jurisdiction
 from notrain.rights.jurisdictions import states
 from notrain.rights.model import DEVICES, LANGUAGES, PLATFORMS, ROLES
-from notrain.rights.objection import Guidance, guide, record
 from notrain.store.identity import active_identity
+
+if TYPE_CHECKING:
+    from notrain.rights.objection import Guidance
 
 __all__ = ["object_command"]
 
@@ -38,7 +41,7 @@ Examples:
   notrain object --country DE --state BY --platform instagram --device android \\
       --role artist --posts "my illustrations" --name "Ann Example" --email ann@example.org
   notrain object --country GB --platform both --device iphone --submitted-on 2026-11-20
-  notrain object --country US --state CA --platform facebook --device desktop --json""",
+  notrain object --country US --state CA --platform facebook --device desktop --no-record --json""",
 )
 @click.option("--country", help="Where you live: a country code (DE, FR, GB, US, BR...) or name.")
 @click.option("--state", help="Your state, for Germany (BY, BE...) and the US (CA, VA...).")
@@ -100,6 +103,8 @@ def object_command(
 
     Nothing is sent anywhere: you submit the form yourself.
     """
+    from notrain.rights.objection import guide, record
+
     interactive = _stdin_is_tty() and not as_json
     db = open_db(ctx)
     identity = active_identity(db)
@@ -150,7 +155,12 @@ def object_command(
             else ""
         )
     if name is None:
-        name = identity.name if identity else _ask("name", "Your name", None, interactive)
+        if identity:
+            name = identity.name
+        elif no_record and not interactive:
+            name = ""
+        else:
+            name = _ask("name", "Your name", None, interactive)
     today = date.today()
     guidance = guide(
         country=country,
@@ -171,7 +181,7 @@ def object_command(
         request = record(
             db,
             guidance,
-            name=name,
+            name=guidance.name,
             email=email,
             submitted_on=_received(submitted_on, guidance),
             today=today,
@@ -268,11 +278,16 @@ def _show(guidance: Guidance, request_id: int | None, *, submitted: bool) -> Non
         console.print("[bold]   Or find it in the app:[/]")
         for path in guidance.paths:
             console.print(f"   {escape(path.title)}: {escape(path.value)}")
+        if guidance.entry_point is not None:
+            console.print(
+                f"   If a link has moved: {escape(guidance.entry_point.title)}: "
+                f"{escape(guidance.entry_point.value)}"
+            )
     if guidance.reason:
         step = "2. Paste this reason into the form" if guidance.forms else "Your request text"
         console.print(f"[bold]{step}[/] ({escape(guidance.language)}):")
         console.print(Panel(escape(guidance.reason.strip()), expand=False))
-    if guidance.coverage:
+    if guidance.forms:
         console.print("[bold]What an objection does and does not do:[/]")
         for fact in guidance.coverage:
             console.print(f"   - {escape(fact.value)}")
@@ -289,7 +304,13 @@ def _show(guidance: Guidance, request_id: int | None, *, submitted: bool) -> Non
             console.print(f"   - {escape(fact.title)}: {escape(fact.value)}")
     if request_id is not None:
         console.print(f"[green]✓[/] Recorded as request [bold]{request_id}[/].")
-        if submitted:
+        if guidance.request_kind == "deletion":
+            console.print(
+                f"   notrain escalate {request_id} writes your deletion request to Meta (and an "
+                "FTC report); once you have sent it, record it with notrain requests update "
+                f"{request_id} --status submitted."
+            )
+        elif submitted:
             console.print("   notrain requests due tells you when Meta's answer is due.")
         else:
             console.print(

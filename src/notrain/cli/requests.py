@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -13,15 +14,13 @@ from rich.markup import escape
 from rich.table import Table
 
 from notrain.cli._common import WHEN, console, handle_errors, open_db
-from notrain.rights.calendar import write_calendar
 from notrain.rights.deadlines import deadlines, due, receipt_date
-from notrain.rights.documents import write_document
-from notrain.rights.history import history_document
 from notrain.rights.jurisdictions import jurisdiction
 from notrain.rights.model import Event, Request, Status
 from notrain.rights.replies import read_reply
 from notrain.rights.requests import (
     add_event,
+    check_event,
     delete_request,
     get_request,
     list_requests,
@@ -29,6 +28,7 @@ from notrain.rights.requests import (
     save_attachment,
 )
 from notrain.rights.triage import triage
+from notrain.store.database import Database
 from notrain.store.home import resolve_home
 
 __all__ = ["requests_group"]
@@ -168,28 +168,19 @@ def update_command(
     status = parse_status(status_text) if status_text else None
     if status is None and not (note or reference or reply_text or reply_file):
         raise click.UsageError("Nothing to record: give --status, --note, --reference or --reply.")
-    attachment = ""
     if reply_file is not None:
         reply_text = reply_text or read_reply(reply_file)
-        get_request(db, request_id)
-        attachment = save_attachment(
-            resolve_home(ctx.find_root().params.get("home")), request_id, reply_file
-        )
     day = _day(on)
     if status == Status.SUBMITTED and isinstance(on, datetime):
         day = receipt_date(on, jurisdiction(get_request(db, request_id).jurisdiction).regime)
-    request = add_event(
-        db,
-        request_id,
-        Event(
-            status=status,
-            on=day,
-            note=note,
-            reference=reference,
-            reply=reply_text,
-            attachment=attachment,
-        ),
+    event = Event(
+        status=status,
+        on=day,
+        note=note,
+        reference=reference,
+        reply=reply_text,
     )
+    request = _record(ctx, db, request_id, event, reply_file)
     console.print(f"[green]✓[/] Request {request.id} is now [bold]{request.status.value}[/].")
     _show_next(request)
 
@@ -249,22 +240,8 @@ def reply_command(
                 "notrain could not tell what this answer means, so it recorded nothing. "
                 f"Record it yourself: notrain requests update {request_id} --status STATUS --reply-file FILE"
             )
-        attachment = ""
-        if str(reply) != "-":
-            attachment = save_attachment(
-                resolve_home(ctx.find_root().params.get("home")), request_id, reply
-            )
-        request = add_event(
-            db,
-            request_id,
-            Event(
-                status=result.status,
-                on=_day(on),
-                reply=text,
-                reference=result.reference,
-                attachment=attachment,
-            ),
-        )
+        event = Event(status=result.status, on=_day(on), reply=text, reference=result.reference)
+        request = _record(ctx, db, request_id, event, None if str(reply) == "-" else reply)
         if not as_json:
             console.print(
                 f"[green]✓[/] Recorded: request {request.id} is now [bold]{request.status.value}[/]."
@@ -334,6 +311,8 @@ def calendar_command(ctx: click.Context, output: Path, overwrite: bool) -> None:
 
     Importing it again later updates the same events instead of duplicating them.
     """
+    from notrain.rights.calendar import write_calendar
+
     found = list_requests(open_db(ctx))
     items = [d for r in found for d in deadlines(r, jurisdiction(r.jurisdiction))]
     write_calendar(
@@ -355,6 +334,9 @@ def export_command(
     ctx: click.Context, request_id: int, output: Path, language: str | None, overwrite: bool
 ) -> None:
     """Write a request's whole history as a document: .md, .txt or .pdf (by the file's suffix)."""
+    from notrain.rights.documents import write_document
+    from notrain.rights.history import history_document
+
     request = get_request(open_db(ctx), request_id)
     place = jurisdiction(request.jurisdiction)
     document = history_document(
@@ -382,8 +364,25 @@ def delete_command(ctx: click.Context, request_id: int, yes: bool) -> None:
         f"Delete request {request.id} and its whole timeline?", err=True
     ):
         raise click.Abort()
-    delete_request(db, request_id)
+    delete_request(db, request_id, home=resolve_home(ctx.find_root().params.get("home")))
     console.print(f"Deleted request {request_id}.")
+
+
+def _record(
+    ctx: click.Context, db: Database, request_id: int, event: Event, reply_file: Path | None
+) -> Request:
+    """Check ``event``, copy the reply file into the notrain home, then store both; a refused
+    event leaves no copy behind."""
+    check_event(get_request(db, request_id), event)
+    if reply_file is None:
+        return add_event(db, request_id, event)
+    home = resolve_home(ctx.find_root().params.get("home"))
+    attachment = save_attachment(home, request_id, reply_file)
+    try:
+        return add_event(db, request_id, replace(event, attachment=attachment))
+    except Exception:
+        (home / attachment).unlink(missing_ok=True)
+        raise
 
 
 def _show_next(request: Request) -> None:

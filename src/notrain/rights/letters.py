@@ -53,7 +53,7 @@ from notrain.rights.model import (
     Request,
     Status,
 )
-from notrain.rights.templates import render
+from notrain.rights.templates import TemplateProblem, render
 
 __all__ = [
     "LETTER_KINDS",
@@ -162,7 +162,7 @@ def letter(
         )
     return Document(
         kind=kind,
-        title=_title(markdown),
+        title=_title(markdown, f"rights/{language}/{kind}.md.j2"),
         markdown=markdown,
         language=language,
         recipient=recipient,
@@ -361,6 +361,13 @@ def _tidy(markdown: str) -> str:
     return _BLANK_RUNS.sub("\n\n", _TRAILING_SPACE.sub("\n", markdown)).strip() + "\n"
 
 
-def _title(markdown: str) -> str:
-    first = markdown.lstrip().splitlines()[0]
+def _title(markdown: str, path: str) -> str:
+    lines = markdown.strip().splitlines()
+    if not lines:
+        raise TemplateProblem(
+            f"The template {path} wrote nothing.",
+            hint="If you edited it, compare it with the original in notrain's package or delete "
+            "your copy.",
+        )
+    first = lines[0]
     return re.sub(r"\\(.)", r"\1", first.removeprefix("# ").strip())

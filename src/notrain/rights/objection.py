@@ -18,6 +18,7 @@ from notrain.rights.authorities import authorities_for
 from notrain.rights.facts import (
     checklist,
     coverage,
+    fact,
     in_app_path,
     objection_form,
     stale_facts,
@@ -40,6 +41,7 @@ from notrain.store.database import Database
 __all__ = ["Guidance", "guide", "record"]
 
 _RECORDED_REGIMES = {*OBJECTION_REGIMES, "us-state"}
+_ENTRY_POINT = "link.privacy-policy.objection"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -63,6 +65,8 @@ class Guidance:
     authorities: tuple[Authority, ...]
     reason: str
     """The reason to paste into the form, in ``language`` (empty where there is nothing to send)."""
+    entry_point: Fact | None = None
+    """Where Meta's privacy policy sends people who want to object today (the forms move)."""
     stale: tuple[Fact, ...] = field(default=())
     """Facts used here that nobody has checked for more than six months."""
 
@@ -101,6 +105,7 @@ class Guidance:
             "in_app_paths": [_fact_dict(f) for f in self.paths],
             "coverage": [_fact_dict(f) for f in self.coverage],
             "third_party_form": _fact_dict(self.third_party_form),
+            "entry_point": _fact_dict(self.entry_point) if self.entry_point else None,
             "privacy_checklist": [_fact_dict(f) for f in self.checklist],
             "authorities": [
                 {"name": a.name, "web": a.web, "complaint_form": a.complaint_form}
@@ -162,6 +167,7 @@ def guide(
             language=language,
             home=home,
         )
+    entry_point = fact(_ENTRY_POINT) if forms else None
     used = (*forms, *paths, *coverage(), third_party_form(), *checklist(chosen))
     stale_keys = {f.key for f in stale_facts(today or date.today())}
     return Guidance(
@@ -178,6 +184,7 @@ def guide(
         third_party_form=third_party_form(),
         checklist=tuple(checklist(chosen)),
         authorities=tuple(authorities_for(place)),
+        entry_point=entry_point,
         reason=reason,
         stale=tuple(dict.fromkeys(f for f in used if f.key in stale_keys)),
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -22,6 +23,7 @@ __all__ = [
     "MAX_REPLY_CHARS",
     "RequestNotFound",
     "add_event",
+    "check_event",
     "create_request",
     "delete_request",
     "get_request",
@@ -98,6 +100,10 @@ def create_request(
             f"Unknown request kind {request.kind!r}.", hint="Use objection or deletion."
         )
     created = now or datetime.now(UTC)
+    so_far = replace(request, id=None, events=())
+    for event in request.events:
+        check_event(so_far, event, today=today)
+        so_far = replace(so_far, events=tuple(sorted((*so_far.events, event), key=_by_date)))
     with db.conn:
         cursor = db.conn.execute(
             "INSERT INTO rights_request (kind, jurisdiction, platforms, device, name, email, "
@@ -117,10 +123,13 @@ def create_request(
             ),
         )
         request_id = int(cursor.lastrowid or 0)
-    stored = get_request(db, request_id)
-    for event in request.events:
-        stored = add_event(db, request_id, event, today=today, now=created)
-    return stored
+        for event in request.events:
+            _insert_event(db, request_id, event, created)
+    return get_request(db, request_id)
+
+
+def _by_date(event: Event) -> date:
+    return event.on
 
 
 def get_request(db: Database, request_id: int) -> Request:
@@ -146,22 +155,18 @@ def list_requests(db: Database) -> list[Request]:
     return [get_request(db, request_id) for request_id in ids]
 
 
-def delete_request(db: Database, request_id: int) -> None:
+def delete_request(db: Database, request_id: int, *, home: Path | None = None) -> None:
+    """Forget a request, its timeline and (in ``home``) the copies of Meta's replies."""
     get_request(db, request_id)
     with db.conn:
         db.conn.execute("DELETE FROM rights_request WHERE id = ?", (request_id,))
+    if home is not None:
+        shutil.rmtree(home / "replies" / str(request_id), ignore_errors=True)
 
 
-def add_event(
-    db: Database,
-    request_id: int,
-    event: Event,
-    *,
-    today: date | None = None,
-    now: datetime | None = None,
-) -> Request:
-    """Record one step; refuse dates that cannot be true. Returns the updated request."""
-    request = get_request(db, request_id)
+def check_event(request: Request, event: Event, *, today: date | None = None) -> None:
+    """Refuse a step whose date cannot be true for ``request`` (OptionError with the reason)."""
+    number = request.id if request.id is not None else "REQUEST"
     today = today or date.today()
     if event.on > today:
         raise OptionError(
@@ -171,15 +176,15 @@ def add_event(
     submitted = request.submitted_on
     if event.status == Status.SUBMITTED and submitted is not None:
         raise OptionError(
-            f"Request {request_id} was already submitted on {submitted.isoformat()}.",
+            f"Request {number} was already submitted on {submitted.isoformat()}.",
             hint="Each request is submitted once; record a new objection with notrain object.",
         )
     if event.status not in (None, Status.DRAFTED, Status.SUBMITTED):
         if submitted is None:
             raise OptionError(
-                f"Request {request_id} has not been submitted yet, so it cannot be "
+                f"Request {number} has not been submitted yet, so it cannot be "
                 f"{event.status.value if event.status else 'updated'}.",
-                hint=f"First record when you sent it: notrain requests update {request_id} "
+                hint=f"First record when you sent it: notrain requests update {number} "
                 "--status submitted --on DATE.",
             )
         if event.on < submitted:
@@ -192,26 +197,41 @@ def add_event(
         later = [e for e in request.events if e.status not in (None, Status.DRAFTED)]
         if later and min(e.on for e in later) < event.on:
             raise OptionError(
-                f"Request {request_id} already has events before {event.on.isoformat()}.",
+                f"Request {number} already has events before {event.on.isoformat()}.",
                 hint="The submission date must come before Meta's answers.",
             )
-    stamp = (now or datetime.now(UTC)).isoformat(timespec="seconds")
+
+
+def add_event(
+    db: Database,
+    request_id: int,
+    event: Event,
+    *,
+    today: date | None = None,
+    now: datetime | None = None,
+) -> Request:
+    """Record one step; refuse dates that cannot be true. Returns the updated request."""
+    check_event(get_request(db, request_id), event, today=today)
     with db.conn:
-        db.conn.execute(
-            "INSERT INTO rights_event (request_id, status, on_date, note, reply, reference, "
-            "attachment, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                request_id,
-                event.status.value if event.status else None,
-                event.on.isoformat(),
-                _clean(event.note, MAX_NOTE_CHARS, "note"),
-                _clean(event.reply, MAX_REPLY_CHARS, "reply"),
-                _clean(event.reference, 200, "reference"),
-                event.attachment,
-                stamp,
-            ),
-        )
+        _insert_event(db, request_id, event, now or datetime.now(UTC))
     return get_request(db, request_id)
+
+
+def _insert_event(db: Database, request_id: int, event: Event, now: datetime) -> None:
+    db.conn.execute(
+        "INSERT INTO rights_event (request_id, status, on_date, note, reply, reference, "
+        "attachment, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            request_id,
+            event.status.value if event.status else None,
+            event.on.isoformat(),
+            _clean(event.note, MAX_NOTE_CHARS, "note"),
+            _clean(event.reply, MAX_REPLY_CHARS, "reply"),
+            _clean(event.reference, 200, "reference"),
+            event.attachment,
+            now.isoformat(timespec="seconds"),
+        ),
+    )
 
 
 def save_attachment(home: Path, request_id: int, source: Path) -> str:

@@ -66,7 +66,7 @@ MIGRATIONS: tuple[str, ...] = (
     # 3: objections and other rights requests, and the dated events of each.
     """
     CREATE TABLE rights_request (
-        id INTEGER PRIMARY KEY,
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
         kind TEXT NOT NULL,
         jurisdiction TEXT NOT NULL,
         platforms TEXT NOT NULL,
