@@ -1,6 +1,6 @@
 """Reply triage: what Meta's answer to an objection says, and what to do next.
 
-:func:`read_reply` turns a saved reply (``.eml``, ``.txt``/``.md``, ``.html``) into text;
+:func:`notrain.rights.replies.read_reply` turns a saved reply (``.eml``, ``.txt``/``.md``, ``.html``) into text;
 :func:`triage` reads that text sentence by sentence and labels it ``honoured``, ``refused``,
 ``info-requested``, ``acknowledgement``, ``unrelated`` or ``unclear``, with the sentences that
 justify the label, verbatim. It is rule-based and says "unclear" rather than guess.
