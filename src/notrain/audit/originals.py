@@ -1,0 +1,166 @@
+"""Finding the originals of exported photos, so the originals get protected, not Meta's copies.
+
+The photos in an export are Meta's re-encodes: downscaled, recompressed, without metadata.
+The person's own files are better inputs for ``notrain protect``. Each exported photo is
+matched to the original whose perceptual hash (Meta's PDQ, in any of its eight rotations
+and mirrors) is closest, within PDQ's match distance; when several originals are about as
+close (bursts, edits of one shot), the one taken nearest the time Meta recorded wins.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from notrain.audit.archive import Export
+from notrain.audit.model import Inventory, MediaItem
+from notrain.audit.values import timestamp
+from notrain.errors import NotrainError
+from notrain.imaging.decode import open_image
+from notrain.imaging.pdq import PDQ_MATCH_DISTANCE, pdq_dihedral, pdq_hash
+
+__all__ = ["NEAR_TIE_BITS", "Original", "OriginalMatch", "hash_originals", "match_originals"]
+
+NEAR_TIE_BITS = 6
+"""Originals within this many bits of the best match count as equally close; capture time
+decides between them."""
+
+_SUFFIXES = {".jpg", ".jpeg", ".png", ".heic", ".heif", ".webp", ".tif", ".tiff", ".avif"}
+_DECODE_SIDE = 256
+_POPCOUNT = np.array([i.bit_count() for i in range(256)], dtype=np.uint16)
+
+
+@dataclass(frozen=True)
+class Original:
+    """One of the person's own photos, hashed."""
+
+    path: Path
+    bits: bytes
+    taken_at: datetime | None
+
+
+@dataclass(frozen=True)
+class OriginalMatch:
+    """An exported photo and the original found for it (None when there is none)."""
+
+    item: MediaItem
+    original: Path | None
+    distance: int | None = None
+    reason: str = ""
+
+
+def hash_originals(
+    folders: Sequence[Path], *, progress: Callable[[Path], None] | None = None
+) -> tuple[list[Original], list[tuple[Path, str]]]:
+    """Hash every photo under ``folders``; files that cannot be read are returned with why."""
+    originals: list[Original] = []
+    failed: list[tuple[Path, str]] = []
+    for path in _photos(folders):
+        if progress is not None:
+            progress(path)
+        try:
+            decoded = open_image(path, min_size=(_DECODE_SIDE, _DECODE_SIDE))
+        except NotrainError as exc:
+            failed.append((path, exc.message))
+            continue
+        found = pdq_hash(decoded.image)
+        if not found.usable:
+            failed.append((path, "too plain for a perceptual hash to identify it"))
+            continue
+        originals.append(Original(path, found.bits, _taken(path)))
+    return originals, failed
+
+
+def match_originals(
+    inventory: Inventory, export: Export, originals: Sequence[Original]
+) -> list[OriginalMatch]:
+    """For every photo of ``inventory`` whose file is in ``export``, the original it came from."""
+    table = (
+        np.frombuffer(b"".join(o.bits for o in originals), dtype=np.uint8).reshape(-1, 32)
+        if originals
+        else np.zeros((0, 32), dtype=np.uint8)
+    )
+    matches = []
+    for item in inventory.items:
+        if item.is_video:
+            continue
+        member = export.find(item.uri) if item.present else None
+        if member is None:
+            matches.append(OriginalMatch(item, None, reason="the photo is not in the export"))
+            continue
+        hashes = _exported_hashes(export, member)
+        if hashes is None:
+            matches.append(OriginalMatch(item, None, reason="the exported photo cannot be read"))
+            continue
+        matches.append(_best(item, hashes, table, originals))
+    return matches
+
+
+def _best(
+    item: MediaItem, hashes: list[bytes], table: np.ndarray, originals: Sequence[Original]
+) -> OriginalMatch:
+    if not len(table):
+        return OriginalMatch(item, None, reason="no originals were given")
+    distances = np.min(
+        [_POPCOUNT[np.bitwise_xor(table, np.frombuffer(h, np.uint8))].sum(axis=1) for h in hashes],
+        axis=0,
+    )
+    best = int(distances.min())
+    if best > PDQ_MATCH_DISTANCE:
+        return OriginalMatch(
+            item, None, best, reason=f"no original is close enough (nearest: {best} bits)"
+        )
+    near = [int(i) for i in np.flatnonzero(distances <= best + NEAR_TIE_BITS)]
+    when = item.taken_at or item.posted_at
+    if len(near) > 1 and when is not None:
+        near.sort(key=lambda i: (_seconds_apart(originals[i].taken_at, when), distances[i]))
+    else:
+        near.sort(key=lambda i: distances[i])
+    chosen = near[0]
+    how = "closest picture" + (" and capture time" if len(near) > 1 and when else "")
+    return OriginalMatch(item, originals[chosen].path, int(distances[chosen]), reason=how)
+
+
+def _seconds_apart(taken: datetime | None, when: datetime) -> float:
+    if taken is None:
+        return float("inf")
+    return abs((taken - when).total_seconds())
+
+
+def _exported_hashes(export: Export, member: str) -> list[bytes] | None:
+    try:
+        with export.open_member(member) as stream, Image.open(stream) as image:
+            image.draft("RGB", (_DECODE_SIDE, _DECODE_SIDE))
+            image.load()
+            return [h.bits for h in pdq_dihedral(image)]
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return None
+
+
+def _photos(folders: Iterable[Path]) -> Iterable[Path]:
+    for folder in folders:
+        if folder.is_file():
+            yield folder
+            continue
+        for root, dirs, files in os.walk(folder):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(files):
+                if not name.startswith(".") and Path(name).suffix.lower() in _SUFFIXES:
+                    yield Path(root) / name
+
+
+def _taken(path: Path) -> datetime | None:
+    """When the photo was taken, from its EXIF DateTimeOriginal (local time read as UTC, as
+    Meta's exports record it)."""
+    try:
+        with Image.open(path) as image:
+            value = image.getexif().get_ifd(0x8769).get(0x9003)
+    except (OSError, ValueError):
+        return None
+    return timestamp(value) if isinstance(value, str) else None
