@@ -9,14 +9,14 @@ import pytest
 from PIL import Image
 
 from notrain.audit.archive import Export
-from notrain.audit.inventory import build
 from notrain.audit.instagram import read_instagram
+from notrain.audit.inventory import build
 from notrain.audit.model import MediaKind
 from notrain.audit.originals import hash_originals, match_originals
 from notrain.samples import make_photo
 
 sys.path.insert(0, str(Path(__file__).parent))
-from instagram_exports import Spec, write_export  # noqa: E402
+from instagram_exports import Spec, write_export
 
 
 def exif_with_time(moment: str) -> Image.Exif:
@@ -44,7 +44,7 @@ def export_and_originals(tmp_path):
             picture.save(
                 originals / f"IMG_{seed:04d}.jpg",
                 quality=92,
-                exif=exif_with_time("2019:05:0%d 10:00:00" % (seed + 1)),
+                exif=exif_with_time(f"2019:05:0{seed + 1} 10:00:00"),
             )
     make_photo(1600, 1200, seed=77).save(originals / "unrelated.jpg", quality=92)
     # A burst: the same scene as photo 0, taken a minute later.
@@ -98,7 +98,7 @@ def test_capture_time_breaks_a_tie_between_near_identical_originals(export_and_o
 
 
 def test_no_originals_means_no_matches(export_and_originals):
-    written, photos, _ = export_and_originals
+    written, _photos, _ = export_and_originals
     with Export.open(written.paths) as export:
         reading = read_instagram(export)
         inventory = build(reading.items, [reading.account])
