@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from notrain.cli.audit import audit_command
 from notrain.cli.escalate import escalate_command
 from notrain.cli.facts import facts_command
 from notrain.cli.init import init_command
@@ -60,3 +61,4 @@ main.add_command(object_command)
 main.add_command(requests_group)
 main.add_command(escalate_command)
 main.add_command(facts_command)
+main.add_command(audit_command)

@@ -1,0 +1,44 @@
+"""``notrain audit`` end to end, on generated Facebook and Instagram exports."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from notrain.cli import main
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "audit"))
+from facebook_exports import facebook_export
+from instagram_exports import Spec, write_export
+
+
+def test_audit_reads_both_platforms_from_zip_parts_and_writes_the_report(tmp_path):
+    fb_paths, _ = facebook_export(tmp_path / "fb", "facebook-2024", parts=3, wrapper="facebook-ann")
+    ig = write_export(tmp_path / "ig", Spec(as_zip=True, parts=2))
+    out = tmp_path / "report"
+    result = CliRunner().invoke(
+        main, ["audit", *map(str, fb_paths), *map(str, ig.paths), "-o", str(out), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert set(summary["totals"]["by_platform"]) == {"facebook", "instagram"}
+    instagram = summary["totals"]["by_platform"]["instagram"]
+    distinct = len({e.uri for e in ig.items if e.uri}) + sum(1 for e in ig.items if not e.uri)
+    assert instagram["photos"] + instagram["videos"] == distinct  # the same file counts once
+    written = json.loads((out / "inventory.json").read_text(encoding="utf-8"))
+    assert len(written["items"]) == summary["totals"]["items"]
+    assert (out / "report.html").read_text(encoding="utf-8").count("data:image/jpeg;base64,") > 0
+    again = CliRunner().invoke(main, ["audit", *map(str, ig.paths), "-o", str(out)])
+    assert again.exit_code == 1 and "already exists" in again.output
+    text = CliRunner().invoke(main, ["audit", *map(str, ig.paths), "-o", str(out), "--overwrite"])
+    assert text.exit_code == 0 and "Report:" in text.output
+
+
+def test_a_folder_that_is_no_export_says_what_to_give(tmp_path):
+    (tmp_path / "holiday.txt").write_text("not an export")
+    result = CliRunner().invoke(main, ["audit", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "No Facebook or Instagram export" in result.output and "JSON" in result.output
