@@ -42,3 +42,57 @@ def test_a_folder_that_is_no_export_says_what_to_give(tmp_path):
     result = CliRunner().invoke(main, ["audit", str(tmp_path)])
     assert result.exit_code == 1
     assert "No Facebook or Instagram export" in result.output and "JSON" in result.output
+
+
+def test_originals_are_matched_and_protected(tmp_path, identity):
+    from PIL import Image
+
+    from notrain.audit.model import MediaKind
+    from notrain.samples import make_photo
+
+    ig = write_export(
+        tmp_path / "ig", Spec(posts=4, stories=0, reels=0, other=0, archived=0, deleted=0)
+    )
+    root = ig.paths[0]
+    photos = [e for e in ig.items if e.present and not e.is_video and e.kind == MediaKind.POST]
+    pictures = tmp_path / "Pictures"
+    pictures.mkdir()
+    for seed, expected in enumerate(photos):
+        picture = make_photo(1200, 900, seed=seed)
+        picture.resize((320, 240), Image.Resampling.LANCZOS).save(
+            root / expected.uri, "JPEG", quality=70
+        )
+        if seed:  # the first exported photo has no original
+            picture.save(pictures / f"IMG_{seed}.jpg", quality=92)
+    out = tmp_path / "audit"
+    result = CliRunner().invoke(
+        main,
+        [
+            "audit",
+            str(root),
+            "--originals",
+            str(pictures),
+            "--protect",
+            "-o",
+            str(out),
+            "--for",
+            "instagram",
+            "--json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    facts = json.loads(result.stdout)
+    assert facts["originals"]["matched"] == len(photos) - 1
+    assert facts["originals"]["unmatched"] >= 1
+    assert facts["protected"]["done"] == len(photos) - 1 and facts["protected"]["failed"] == 0
+    protected = sorted(p.name for p in (out / "protected").iterdir() if p.suffix == ".jpg")
+    assert len(protected) == len(photos) - 1
+    rows = (out / "originals.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert rows[0] == "exported,posted_at,original,distance,reason"
+    assert sum(1 for row in rows[1:] if "IMG_" in row) == len(photos) - 1
+
+
+def test_protect_needs_originals(tmp_path):
+    ig = write_export(tmp_path / "ig", Spec())
+    result = CliRunner().invoke(main, ["audit", str(ig.paths[0]), "--protect"])
+    assert result.exit_code == 2 and "--originals" in result.output

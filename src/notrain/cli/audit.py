@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.markup import escape
 
-from notrain.cli._common import console, handle_errors
+from notrain.cli._common import console, err_console, handle_errors, open_db
+from notrain.output import write_atomic
+
+if TYPE_CHECKING:
+    from notrain.audit.archive import Export
+    from notrain.audit.model import Inventory
 
 __all__ = ["audit_command"]
 
@@ -19,7 +27,8 @@ __all__ = ["audit_command"]
 Examples:
   notrain audit ~/Downloads/facebook-ann-2026-11-20-*.zip
   notrain audit ~/Downloads/facebook-*.zip ~/Downloads/instagram-*.zip -o ~/audit
-  notrain audit ~/Downloads/instagram-export/ --json""",
+  notrain audit ~/Downloads/instagram-export/ --json
+  notrain audit ~/Downloads/facebook-*.zip --originals ~/Pictures --protect -o ~/audit --for instagram""",
 )
 @click.argument("exports", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option(
@@ -34,10 +43,38 @@ Examples:
 @click.option(
     "--no-thumbnails", is_flag=True, help="Leave the photos' thumbnails out of the report."
 )
+@click.option(
+    "--originals",
+    multiple=True,
+    type=click.Path(exists=True, path_type=Path),
+    help="Folder (repeatable) with your own original photos: each exported photo is matched to "
+    "its original by perceptual hash and capture time; the result goes to originals.csv.",
+)
+@click.option(
+    "--protect",
+    is_flag=True,
+    help="Protect the matched originals (as notrain protect does) into OUTPUT/protected.",
+)
+@click.option(
+    "--for",
+    "platform",
+    default="instagram",
+    show_default=True,
+    help="With --protect: the platform to prepare the originals for (see notrain platforms).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.pass_context
 @handle_errors
 def audit_command(
-    exports: tuple[Path, ...], output: Path, overwrite: bool, no_thumbnails: bool, as_json: bool
+    ctx: click.Context,
+    exports: tuple[Path, ...],
+    output: Path,
+    overwrite: bool,
+    no_thumbnails: bool,
+    originals: tuple[Path, ...],
+    protect: bool,
+    platform: str,
+    as_json: bool,
 ) -> None:
     """Read Meta's "Download your information" exports (all the ZIP parts, or the folders
     they unpack to) and report what was exposed to AI training: every photo and video with
@@ -49,6 +86,8 @@ def audit_command(
     from notrain.audit.reading import audit_export, thumbnailer
     from notrain.audit.report import summary, write_report
 
+    if protect and not originals:
+        raise click.UsageError("--protect needs --originals FOLDER: the photos to protect.")
     inventory, export = audit_export(exports)
     with export:
         files = write_report(
@@ -57,7 +96,16 @@ def audit_command(
             thumbnail=None if no_thumbnails else thumbnailer(export),
             overwrite=overwrite,
         )
+        matched = (
+            _match_originals(inventory, export, originals, output, overwrite) if originals else None
+        )
     facts = summary(inventory)
+    if matched is not None:
+        facts["originals"] = matched
+    if protect and matched is not None:
+        facts["protected"] = _protect(
+            ctx, [Path(p) for p in matched["matched_files"]], output, platform, overwrite
+        )
     if as_json:
         click.echo(
             json.dumps(
@@ -99,3 +147,84 @@ def audit_command(
         )
     console.print(f"[green]✓[/] Report: {escape(str(files.html))}")
     console.print(f"  Inventory: {escape(str(files.csv))}, {escape(str(files.json))}")
+    if matched is not None:
+        console.print(
+            f"Originals: {matched['matched']:,} of {matched['photos']:,} exported photos found "
+            f"among your files; {matched['unmatched']:,} have none (see {escape(matched['csv'])})."
+        )
+    if "protected" in facts:
+        done = facts["protected"]
+        console.print(
+            f"[green]✓[/] Protected {done['done']:,} originals into {escape(done['folder'])}"
+            + (f"; [red]{done['failed']:,} failed[/]" if done["failed"] else "")
+            + "."
+        )
+
+
+def _match_originals(
+    inventory: Inventory, export: Export, folders: tuple[Path, ...], output: Path, overwrite: bool
+) -> dict[str, Any]:
+    """Match the exported photos to the person's originals; write originals.csv."""
+    from notrain.audit.originals import hash_originals, match_originals
+
+    with err_console.status("Hashing your original photos..."):
+        hashed, failed = hash_originals(list(folders))
+    matches = match_originals(inventory, export, hashed)
+    rows = io.StringIO()
+    writer = csv.writer(rows)
+    writer.writerow(["exported", "posted_at", "original", "distance", "reason"])
+    for match in matches:
+        writer.writerow(
+            [
+                match.item.uri,
+                match.item.posted_at.isoformat() if match.item.posted_at else "",
+                str(match.original or ""),
+                "" if match.distance is None else match.distance,
+                match.reason,
+            ]
+        )
+    for path, why in failed:
+        writer.writerow(["", "", str(path), "", f"unreadable original: {why}"])
+    target = output / "originals.csv"
+    write_atomic(target, rows.getvalue().encode("utf-8-sig"), overwrite=overwrite)
+    found = [m for m in matches if m.original is not None]
+    return {
+        "photos": len(matches),
+        "matched": len(found),
+        "unmatched": len(matches) - len(found),
+        "originals_hashed": len(hashed),
+        "originals_unreadable": len(failed),
+        "matched_files": sorted({str(m.original) for m in found}),
+        "csv": str(target),
+    }
+
+
+def _protect(
+    ctx: click.Context, paths: list[Path], output: Path, platform: str, overwrite: bool
+) -> dict[str, Any]:
+    """Protect the matched originals with the defaults of notrain protect."""
+    from notrain.protect import ProtectOptions, protect_batch
+    from notrain.store.identity import active_identity
+
+    db = open_db(ctx)
+    identity = active_identity(db)
+    if identity is None:
+        err_console.print(
+            "[yellow]No notrain identity yet:[/] the originals get no invisible watermark "
+            "(run notrain init once to add it)."
+        )
+    options = ProtectOptions(
+        platform=platform,
+        owner=identity.name if identity else None,
+        contact=identity.contact if identity else None,
+        watermark=identity is not None,
+        overwrite=overwrite,
+    )
+    folder = output / "protected"
+    batch = protect_batch(paths, folder, options, db=db, allow_inside=True)
+    return {
+        "folder": str(folder),
+        "done": batch.count("done"),
+        "skipped": batch.count("skipped"),
+        "failed": batch.count("failed"),
+    }
