@@ -38,6 +38,7 @@ from notrain.audit.facebook_files import file_kind, media_files
 from notrain.audit.facebook_html import html_pages, read_html
 from notrain.audit.facebook_media import PLATFORM, Context, MediaReader, records
 from notrain.audit.model import MediaItem, MediaKind, Problem, Reading
+from notrain.audit.values import dicts
 
 __all__ = ["LAYOUTS", "detect_facebook", "read_facebook"]
 
@@ -120,19 +121,10 @@ def read_facebook(export: Export) -> Reading | None:
 def _profile_pictures(data: Any, reader: MediaReader, context: Context) -> Iterator[MediaItem]:
     """Media under a ``profile_pic``/``profile_photo`` (PROFILE) or ``cover_photo`` (COVER) key
     anywhere in ``profile_information.json``; a bare string there is taken for the URI."""
-    stack: list[Any] = [data]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, list):
-            stack.extend(reversed(node))
-            continue
-        if not isinstance(node, dict):
-            continue
+    for node in dicts(data):
         for key, value in node.items():
             kind = _key_kind(key)
             if kind is None:
-                if isinstance(value, list | dict):
-                    stack.append(value)
                 continue
             for media in value if isinstance(value, list) else [value]:
                 media = {"uri": media} if isinstance(media, str) else media

@@ -23,7 +23,7 @@ from typing import Any
 from notrain.audit.archive import Export, ExportFileError
 from notrain.audit.facebook_media import PLATFORM, valid_ip
 from notrain.audit.model import AccountFacts, MediaItem, Problem
-from notrain.audit.values import text
+from notrain.audit.values import dicts, text
 
 __all__ = ["FUTURE_POSTS", "account_facts", "default_audience"]
 
@@ -93,14 +93,7 @@ def account_facts(
 
 def default_audience(data: Any) -> str:
     """The answer to "Who can see your future posts?" wherever it sits in ``data``, or ""."""
-    stack: list[Any] = [data]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, list):
-            stack.extend(reversed(node))
-            continue
-        if not isinstance(node, dict):
-            continue
+    for node in dicts(data):
         for key, value in node.items():
             if _is_label(key) and (answer := _first_text(value)):
                 return answer
@@ -111,7 +104,6 @@ def default_audience(data: Any) -> str:
             for key, value in node.items():
                 if key not in _LABEL_KEYS and (answer := _first_text(value)):
                     return answer
-        stack.extend(reversed(list(node.values())))
     return ""
 
 
@@ -136,31 +128,21 @@ def _first_text(value: Any) -> str:
 
 def _logins(data: Any, *, device_names: bool) -> Iterator[tuple[str, str]]:
     """("ip", address) and ("device", description) for every one found in ``data``."""
-    stack: list[Any] = [data]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, list):
-            stack.extend(reversed(node))
-            continue
-        if not isinstance(node, dict):
-            continue
+    for node in dicts(data):
         label = text(node.get("label"))
         if label and "value" in node:
             if _IP_LABEL.search(label):
                 yield from _ips(node.get("value"))
             elif _DEVICE_LABEL.match(label) and (device := text(node.get("value"))):
                 yield "device", device
-        nested: list[Any] = []
         for key, value in node.items():
             folded = key.casefold() if isinstance(key, str) else ""
             if folded in _IP_KEYS or folded.endswith("_ip_address"):
                 yield from _ips(value)
-            elif folded in _DEVICE_KEYS or (device_names and folded == "name"):
-                if device := text(value):
-                    yield "device", device
-            elif isinstance(value, list | dict):
-                nested.append(value)
-        stack.extend(reversed(nested))
+            elif (folded in _DEVICE_KEYS or (device_names and folded == "name")) and (
+                device := text(value)
+            ):
+                yield "device", device
 
 
 def _ips(value: Any) -> Iterator[tuple[str, str]]:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-__all__ = ["EARLIEST", "coordinates", "text", "timestamp"]
+__all__ = ["EARLIEST", "coordinates", "dicts", "text", "timestamp"]
 
 EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 """Nothing in an export is older than this (scanned prints go back a century, not two)."""
@@ -68,3 +69,16 @@ def coordinates(latitude: Any, longitude: Any) -> tuple[float, float] | None:
 def text(value: Any) -> str:
     """A string field, stripped; anything that is not a string is empty."""
     return value.strip() if isinstance(value, str) else ""
+
+
+def dicts(data: Any) -> Iterator[dict[str, Any]]:
+    """Every JSON object nested anywhere in ``data``, in document order (depth first): Meta
+    moves fields around between layouts, so some are best found wherever they sit."""
+    stack: list[Any] = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            yield node
+            stack.extend(reversed([v for v in node.values() if isinstance(v, list | dict)]))
+        elif isinstance(node, list):
+            stack.extend(reversed(node))
