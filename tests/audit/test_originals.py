@@ -13,6 +13,7 @@ from notrain.audit.instagram import read_instagram
 from notrain.audit.inventory import build
 from notrain.audit.model import MediaKind
 from notrain.audit.originals import hash_originals, match_originals
+from notrain.audit.reading import Exports
 from notrain.samples import make_photo
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -67,7 +68,7 @@ def test_each_exported_photo_finds_its_original(export_and_originals):
     with Export.open(written.paths) as export:
         reading = read_instagram(export)
         inventory = build(reading.items, [reading.account])
-        matches = {m.item.uri: m for m in match_originals(inventory, export, hashed)}
+        matches = {m.item.uri: m for m in match_originals(inventory, Exports({"instagram": export}), hashed)}
     for seed, expected in enumerate(photos[:-1]):
         match = matches[expected.uri]
         assert match.original is not None and match.original.name in (
@@ -92,7 +93,7 @@ def test_capture_time_breaks_a_tie_between_near_identical_originals(export_and_o
         for minute, name in ((0, "IMG_0000.jpg"), (1, "IMG_0000_burst.jpg")):
             moved = replace(first, taken_at=datetime(2019, 5, 1, 10, minute, 10, tzinfo=UTC))
             narrowed = replace(inventory, items=(moved,))
-            (match,) = match_originals(narrowed, export, hashed)
+            (match,) = match_originals(narrowed, Exports({"instagram": export}), hashed)
             assert match.original is not None and match.original.name == name
             assert "capture time" in match.reason
 
@@ -102,5 +103,5 @@ def test_no_originals_means_no_matches(export_and_originals):
     with Export.open(written.paths) as export:
         reading = read_instagram(export)
         inventory = build(reading.items, [reading.account])
-        matches = match_originals(inventory, export, [])
+        matches = match_originals(inventory, Exports({"instagram": export}), [])
     assert matches and all(m.original is None for m in matches)

@@ -20,6 +20,7 @@ from PIL import Image
 
 from notrain.audit.archive import Export
 from notrain.audit.model import Inventory, MediaItem
+from notrain.audit.reading import Exports
 from notrain.audit.values import timestamp
 from notrain.errors import NotrainError
 from notrain.imaging.decode import open_image
@@ -78,9 +79,9 @@ def hash_originals(
 
 
 def match_originals(
-    inventory: Inventory, export: Export, originals: Sequence[Original]
+    inventory: Inventory, exports: Exports, originals: Sequence[Original]
 ) -> list[OriginalMatch]:
-    """For every photo of ``inventory`` whose file is in ``export``, the original it came from."""
+    """For every photo of ``inventory`` whose file is in its export, the original it came from."""
     table = (
         np.frombuffer(b"".join(o.bits for o in originals), dtype=np.uint8).reshape(-1, 32)
         if originals
@@ -90,7 +91,8 @@ def match_originals(
     for item in inventory.items:
         if item.is_video:
             continue
-        member = export.find(item.uri) if item.present else None
+        export = exports.for_item(item)
+        member = export.find(item.uri) if item.present and export is not None else None
         if member is None:
             matches.append(OriginalMatch(item, None, reason="the photo is not in the export"))
             continue
@@ -139,7 +141,7 @@ def _exported_hashes(export: Export, member: str) -> list[bytes] | None:
             image.draft("RGB", (_DECODE_SIDE, _DECODE_SIDE))
             image.load()
             return [h.bits for h in pdq_dihedral(image)]
-    except (OSError, ValueError, Image.DecompressionBombError):
+    except (OSError, ValueError, Image.DecompressionBombError, NotrainError):
         return None
 
 

@@ -15,8 +15,8 @@ from notrain.cli._common import console, err_console, handle_errors, open_db
 from notrain.output import write_atomic
 
 if TYPE_CHECKING:
-    from notrain.audit.archive import Export
     from notrain.audit.model import Inventory
+    from notrain.audit.reading import Exports
 
 __all__ = ["audit_command"]
 
@@ -88,16 +88,16 @@ def audit_command(
 
     if protect and not originals:
         raise click.UsageError("--protect needs --originals FOLDER: the photos to protect.")
-    inventory, export = audit_export(exports)
-    with export:
+    inventory, opened = audit_export(exports)
+    with opened:
         files = write_report(
             inventory,
             output,
-            thumbnail=None if no_thumbnails else thumbnailer(export),
+            thumbnail=None if no_thumbnails else thumbnailer(opened),
             overwrite=overwrite,
         )
         matched = (
-            _match_originals(inventory, export, originals, output, overwrite) if originals else None
+            _match_originals(inventory, opened, originals, output, overwrite) if originals else None
         )
     facts = summary(inventory)
     if matched is not None:
@@ -162,14 +162,14 @@ def audit_command(
 
 
 def _match_originals(
-    inventory: Inventory, export: Export, folders: tuple[Path, ...], output: Path, overwrite: bool
+    inventory: Inventory, opened: Exports, folders: tuple[Path, ...], output: Path, overwrite: bool
 ) -> dict[str, Any]:
     """Match the exported photos to the person's originals; write originals.csv."""
     from notrain.audit.originals import hash_originals, match_originals
 
     with err_console.status("Hashing your original photos..."):
         hashed, failed = hash_originals(list(folders))
-    matches = match_originals(inventory, export, hashed)
+    matches = match_originals(inventory, opened, hashed)
     rows = io.StringIO()
     writer = csv.writer(rows)
     writer.writerow(["exported", "posted_at", "original", "distance", "reason"])
