@@ -454,3 +454,14 @@ def test_real_instagram_zip_and_facebook_folder():
         uri = album["photos"][0]["uri"]
         assert export.find(uri) == uri == "posts/myalbum_1234/11113237987292.jpg"
         assert export.sniff(uri) == "jpeg"
+
+
+def test_a_json_number_too_long_to_read_fails_that_file_alone(tmp_path):
+    folder = tmp_path / "export"
+    (folder / "your_facebook_activity" / "posts").mkdir(parents=True)
+    (folder / "your_facebook_activity" / "posts" / "album.json").write_text(
+        '{"n": ' + "9" * 5000 + "}"
+    )
+    with Export.open([folder]) as export:
+        with pytest.raises(ExportFileError, match="cannot read"):
+            export.read_json("your_facebook_activity/posts/album.json")

@@ -38,7 +38,9 @@ def test_facebook_posts_follow_the_default_audience_as_a_hint():
     public = build(
         [post], [AccountFacts(platform="facebook", layout="x", default_audience="Public")]
     )
-    assert public.items[0].exposure == Exposure.LIKELY
+    # No export records a post's audience: the default is a hint, never a rating.
+    assert public.items[0].exposure == Exposure.UNKNOWN
+    assert "probably public" in public.items[0].exposure_reason
     friends = build(
         [post], [AccountFacts(platform="facebook", layout="x", default_audience="Friends")]
     )
@@ -65,8 +67,11 @@ def test_instagram_follows_the_history_of_privacy_changes():
     assert rated["media/2020.jpg"].exposure == Exposure.PUBLIC
     assert "2020-01-15" in rated["media/2020.jpg"].exposure_reason
     assert rated["media/2022.jpg"].exposure == Exposure.NOT_PUBLIC
-    no_history = AccountFacts(platform="instagram", layout="instagram-2020", private_now=False)
-    assert build(posts[:1], [no_history]).items[0].exposure == Exposure.PUBLIC
+    public_today = AccountFacts(platform="instagram", layout="instagram-2020", private_now=False)
+    assert build(posts[:1], [public_today]).items[0].exposure == Exposure.LIKELY
+    private_today = AccountFacts(platform="instagram", layout="instagram-2020", private_now=True)
+    rated = build(posts[:1], [private_today]).items[0]
+    assert rated.exposure == Exposure.UNKNOWN and "may have been public" in rated.exposure_reason
     profile = item("media/me.jpg", MediaKind.PROFILE, platform="instagram")
     assert build([profile], [account]).items[0].exposure == Exposure.PUBLIC
 

@@ -44,3 +44,10 @@ def test_coordinates():
 
 def test_text():
     assert text("  hi ") == "hi" and text(None) == "" and text(3) == ""
+
+
+def test_hostile_numbers_are_missing_not_fatal():
+    huge = 10**400
+    assert timestamp(huge) is None and timestamp(-huge) is None
+    assert timestamp("²") is None and timestamp("9" * 40) is None
+    assert coordinates(huge, 1) is None and coordinates(1, -huge) is None

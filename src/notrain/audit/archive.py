@@ -465,6 +465,10 @@ class Export:
             raise ExportFileError(path, "is not UTF-8 text", where=self.locate(path)) from exc
         except RecursionError as exc:
             raise ExportFileError(path, "is nested too deeply", where=self.locate(path)) from exc
+        except ValueError as exc:  # e.g. a number with thousands of digits
+            raise ExportFileError(
+                path, f"holds a value notrain cannot read ({exc})", where=self.locate(path)
+            ) from exc
         return repair(parsed)
 
     def sniff(self, path: str) -> str | None:

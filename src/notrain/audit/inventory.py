@@ -6,11 +6,11 @@ several times (an album photo that was also a post, a profile picture kept in an
 other places, then rates each item's exposure from what the export says about the account:
 
 - Facebook profile and cover photos are always public.
-- Instagram: a post was public when the account was public at the time it was posted (from
-  the history of privacy changes, or today's setting when there is no history).
-- Other Facebook posts: no export records a post's audience. When the account's default
-  audience for new posts is Public, they are rated "likely public"; otherwise "unknown", with
-  the default named as a hint.
+- Instagram: a post was public when the account was public at the time it was posted, from
+  the history of privacy changes. Without a history, today's setting is only a hint: public
+  today is "likely public", private today is "unknown".
+- Other Facebook posts: no export records a post's audience, so they are "unknown", with the
+  account's default audience for new posts named as a hint.
 """
 
 from __future__ import annotations
@@ -97,14 +97,9 @@ def rate(item: MediaItem, accounts: Iterable[AccountFacts]) -> MediaItem:
     if item.platform == "instagram":
         return _rate_instagram(item, account)
     default = account.default_audience if account else ""
-    if default.lower() in ("public", "everyone"):
-        return replace(
-            item,
-            exposure=Exposure.LIKELY,
-            exposure_reason="Your default audience for new posts is Public; the export does not "
-            "record each post's own audience.",
-        )
     hint = f" Your default audience for new posts is {default}." if default else ""
+    if default.lower() in ("public", "everyone"):
+        hint += " So it was probably public, unless you chose otherwise for this post."
     return replace(
         item,
         exposure=Exposure.UNKNOWN,
@@ -118,6 +113,20 @@ def _rate_instagram(item: MediaItem, account: AccountFacts | None) -> MediaItem:
             item,
             exposure=Exposure.PUBLIC,
             exposure_reason="Instagram profile photos are always public.",
+        )
+    if account is not None and not account.privacy_changes and account.private_now is not None:
+        if account.private_now:
+            return replace(
+                item,
+                exposure=Exposure.UNKNOWN,
+                exposure_reason="The account is private today, but the export has no history of "
+                "its privacy: it may have been public when this was posted.",
+            )
+        return replace(
+            item,
+            exposure=Exposure.LIKELY,
+            exposure_reason="The account is public today and the export has no history of its "
+            "privacy.",
         )
     private = _private_at(account, item.posted_at) if account else None
     if private is None:

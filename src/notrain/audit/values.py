@@ -28,7 +28,10 @@ def timestamp(value: Any) -> datetime | None:
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, int | float):
-        seconds = float(value)
+        try:
+            seconds = float(value)
+        except OverflowError:
+            return None
         if seconds > _LATEST_SECONDS:
             seconds /= 1000.0
         if not math.isfinite(seconds) or seconds <= 0 or seconds > _LATEST_SECONDS:
@@ -39,8 +42,9 @@ def timestamp(value: Any) -> datetime | None:
         raw = value.strip()
         if not raw or set(raw) <= set("0:- T"):
             return None
-        if raw.lstrip("-").isdigit():
-            return timestamp(int(raw))
+        digits = raw.removeprefix("-")
+        if digits.isascii() and digits.isdigit():
+            return timestamp(int(raw)) if len(digits) <= 16 else None
         exif = _EXIF_DATE.fullmatch(raw)
         if exif:
             raw = "{}-{}-{}T{}:{}:{}".format(*exif.groups())
@@ -57,7 +61,7 @@ def coordinates(latitude: Any, longitude: Any) -> tuple[float, float] | None:
     """(latitude, longitude) when both are real numbers on the globe and not the 0/0 placeholder."""
     try:
         lat, lon = float(latitude), float(longitude)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
     if not (math.isfinite(lat) and math.isfinite(lon)):
         return None
