@@ -57,12 +57,16 @@ class OriginalMatch:
 
 
 def hash_originals(
-    folders: Sequence[Path], *, progress: Callable[[Path], None] | None = None
+    folders: Sequence[Path],
+    *,
+    skip: Path | None = None,
+    progress: Callable[[Path], None] | None = None,
 ) -> tuple[list[Original], list[tuple[Path, str]]]:
-    """Hash every photo under ``folders``; files that cannot be read are returned with why."""
+    """Hash every photo under ``folders`` (except in ``skip``, the audit's own output folder);
+    files that cannot be read are returned with why."""
     originals: list[Original] = []
     failed: list[tuple[Path, str]] = []
-    for path in _photos(folders):
+    for path in _photos(folders, skip.resolve() if skip is not None else None):
         if progress is not None:
             progress(path)
         try:
@@ -145,12 +149,17 @@ def _exported_hashes(export: Export, member: str) -> list[bytes] | None:
         return None
 
 
-def _photos(folders: Iterable[Path]) -> Iterable[Path]:
+def _photos(folders: Iterable[Path], skip: Path | None) -> Iterable[Path]:
     for folder in folders:
         if folder.is_file():
             yield folder
             continue
         for root, dirs, files in os.walk(folder):
+            if skip is not None and (
+                Path(root).resolve() == skip or skip in Path(root).resolve().parents
+            ):
+                dirs[:] = []
+                continue
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
             for name in sorted(files):
                 if not name.startswith(".") and Path(name).suffix.lower() in _SUFFIXES:

@@ -35,6 +35,7 @@ __all__ = [
     "Place",
     "ReportFiles",
     "Thumbnailer",
+    "csv_cell",
     "places",
     "render_html",
     "summary",
@@ -292,32 +293,32 @@ def _csv_text(items: Iterable[MediaItem]) -> str:
         loc = item.location if item.location is not None and usable(item.location) else None
         writer.writerow(
             [
-                _cell(item.platform),
-                _cell(str(item.kind)),
-                _cell(item.uri),
+                csv_cell(item.platform),
+                csv_cell(str(item.kind)),
+                csv_cell(item.uri),
                 "yes" if item.is_video else "no",
                 _iso(item.posted_at) or "",
                 _iso(item.taken_at) or "",
-                _cell(item.caption),
-                _cell(item.album),
+                csv_cell(item.caption),
+                csv_cell(item.album),
                 f"{loc.latitude:.6f}" if loc else "",
                 f"{loc.longitude:.6f}" if loc else "",
-                _cell(loc.source) if loc else "",
-                _cell(loc.name) if loc else "",
-                _cell(item.camera),
-                _cell(item.upload_ip),
-                _cell(item.software),
+                csv_cell(loc.source) if loc else "",
+                csv_cell(loc.name) if loc else "",
+                csv_cell(item.camera),
+                csv_cell(item.upload_ip),
+                csv_cell(item.software),
                 "yes" if item.present else "no",
-                _cell(item.source),
-                _cell(str(item.exposure)),
-                _cell(item.exposure_reason),
-                _cell("; ".join(item.also_in)),
+                csv_cell(item.source),
+                csv_cell(str(item.exposure)),
+                csv_cell(item.exposure_reason),
+                csv_cell("; ".join(item.also_in)),
             ]
         )
     return buffer.getvalue()
 
 
-def _cell(text: str) -> str:
+def csv_cell(text: str) -> str:
     """Text a spreadsheet shows as text: one starting like a formula gets a leading apostrophe."""
     return "'" + text if text.startswith(_FORMULA_START) else text
 

@@ -5,14 +5,18 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 from rich.markup import escape
 
-from notrain.cli._common import console, err_console, handle_errors, open_db
+from notrain.cli._common import EXIT_FAILED, console, err_console, handle_errors, open_db
+from notrain.errors import OutputExistsError
+from notrain.imaging.platforms import load_platforms
 from notrain.output import write_atomic
+from notrain.protect.files import check_output_folder
 
 if TYPE_CHECKING:
     from notrain.audit.model import Inventory
@@ -58,6 +62,7 @@ Examples:
 @click.option(
     "--for",
     "platform",
+    type=click.Choice(sorted(load_platforms())),
     default="instagram",
     show_default=True,
     help="With --protect: the platform to prepare the originals for (see notrain platforms).",
@@ -88,6 +93,17 @@ def audit_command(
 
     if protect and not originals:
         raise click.UsageError("--protect needs --originals FOLDER: the photos to protect.")
+    check_output_folder(output, [*exports, *originals], allow_inside=False)
+    targets = ["report.html", "inventory.csv", "inventory.json"] + (
+        ["originals.csv"] if originals else []
+    )
+    taken = [name for name in targets if (output / name).exists()]
+    if taken and not overwrite:
+        raise OutputExistsError(
+            f"{output} already holds {', '.join(taken)}; nothing was written.",
+            path=output / taken[0],
+            hint="Pass --overwrite to replace them, or choose another folder with -o.",
+        )
     inventory, opened = audit_export(exports)
     with opened:
         files = write_report(
@@ -106,6 +122,7 @@ def audit_command(
         facts["protected"] = _protect(
             ctx, [Path(p) for p in matched["matched_files"]], output, platform, overwrite
         )
+    failed = bool(facts.get("protected", {}).get("failed"))
     if as_json:
         click.echo(
             json.dumps(
@@ -114,6 +131,8 @@ def audit_command(
                 indent=2,
             )
         )
+        if failed:
+            sys.exit(EXIT_FAILED)
         return
     totals, exposure = facts["totals"], facts["exposure"]
     console.print(
@@ -159,6 +178,10 @@ def audit_command(
             + (f"; [red]{done['failed']:,} failed[/]" if done["failed"] else "")
             + "."
         )
+        for failure in done["failures"]:
+            err_console.print(f"  [red]{escape(failure['file'])}[/]: {escape(failure['error'])}")
+    if failed:
+        sys.exit(EXIT_FAILED)
 
 
 def _match_originals(
@@ -166,9 +189,10 @@ def _match_originals(
 ) -> dict[str, Any]:
     """Match the exported photos to the person's originals; write originals.csv."""
     from notrain.audit.originals import hash_originals, match_originals
+    from notrain.audit.report import csv_cell
 
     with err_console.status("Hashing your original photos..."):
-        hashed, failed = hash_originals(list(folders))
+        hashed, failed = hash_originals(list(folders), skip=output)
     matches = match_originals(inventory, opened, hashed)
     rows = io.StringIO()
     writer = csv.writer(rows)
@@ -176,15 +200,15 @@ def _match_originals(
     for match in matches:
         writer.writerow(
             [
-                match.item.uri,
+                csv_cell(match.item.uri),
                 match.item.posted_at.isoformat() if match.item.posted_at else "",
-                str(match.original or ""),
+                csv_cell(str(match.original or "")),
                 "" if match.distance is None else match.distance,
                 match.reason,
             ]
         )
     for path, why in failed:
-        writer.writerow(["", "", str(path), "", f"unreadable original: {why}"])
+        writer.writerow(["", "", csv_cell(str(path)), "", f"unreadable original: {why}"])
     target = output / "originals.csv"
     write_atomic(target, rows.getvalue().encode("utf-8-sig"), overwrite=overwrite)
     found = [m for m in matches if m.original is not None]
@@ -222,9 +246,15 @@ def _protect(
     )
     folder = output / "protected"
     batch = protect_batch(paths, folder, options, db=db, allow_inside=True)
+    failures = [
+        {"file": r.input, "error": r.error or "", "hint": r.hint or ""}
+        for r in batch.results
+        if r.status == "failed"
+    ]
     return {
         "folder": str(folder),
         "done": batch.count("done"),
         "skipped": batch.count("skipped"),
-        "failed": batch.count("failed"),
+        "failed": len(failures),
+        "failures": failures,
     }

@@ -35,16 +35,17 @@ def plan_jobs(files: list[InputFile], out_dir: Path, options: ProtectOptions) ->
 
     The suffix is provisional: the pipeline sets it from the output format.
     """
-    taken: dict[Path, int] = {}
+    taken: set[Path] = set()
     jobs = []
     for file in files:
-        stem = out_dir / file.relative.with_suffix("")
-        key = Path(os.path.normcase(stem))
-        if key in taken:
-            taken[key] += 1
-            stem = stem.with_name(f"{stem.name}-{file.path.suffix.lstrip('.').lower() or taken[key]}")
-        else:
-            taken[key] = 1
+        base = out_dir / file.relative.with_suffix("")
+        suffix = file.path.suffix.lstrip(".").lower()
+        stem, number = base, 1
+        while Path(os.path.normcase(stem)) in taken:
+            number += 1
+            name = f"{base.name}-{suffix}" if number == 2 and suffix else f"{base.name}-{number}"
+            stem = base.with_name(name)
+        taken.add(Path(os.path.normcase(stem)))
         jobs.append(Job(input=file.path, output=stem.with_suffix(".out"), options=options))
     return jobs
 
@@ -90,7 +91,14 @@ def protect_batch(
         try:
             digest = sha256_file(job.input)
         except OSError as exc:
-            finish(_failed(job.input, InputError(f"{job.input}: cannot read ({exc.strerror or exc}).", path=job.input)))
+            finish(
+                _failed(
+                    job.input,
+                    InputError(
+                        f"{job.input}: cannot read ({exc.strerror or exc}).", path=job.input
+                    ),
+                )
+            )
             continue
         job = Job(input=job.input, output=job.output, options=options, input_sha256=digest)
         skipped = _already_done(db, job, options.key())
@@ -98,9 +106,13 @@ def protect_batch(
             finish(skipped)
             continue
         if owner is not None:
-            job_key = hashlib.sha256(f"{digest}\0{options.key()}\0{job.output.resolve()}".encode()).hexdigest()
+            job_key = hashlib.sha256(
+                f"{digest}\0{options.key()}\0{job.output.resolve()}".encode()
+            ).hexdigest()
             image_id = allocate_mark(db, owner, job_key)
-            payload = Payload(owner_id=owner, image_id=image_id, no_ai_training=options.no_ai_training)
+            payload = Payload(
+                owner_id=owner, image_id=image_id, no_ai_training=options.no_ai_training
+            )
             job = replace(job, payload=payload.hex)
         pending.append(job)
 
@@ -129,7 +141,9 @@ def _already_done(db: Database, job: Job, key: str) -> FileResult | None:
             continue
         try:
             if output.is_file() and sha256_file(output) == record.output_sha256:
-                return FileResult.from_dict({**record.report, "status": "skipped", "image_id": record.id})
+                return FileResult.from_dict(
+                    {**record.report, "status": "skipped", "image_id": record.id}
+                )
         except OSError:
             continue
     return None
@@ -145,7 +159,9 @@ def _record(db: Database, options: ProtectOptions, result: FileResult) -> FileRe
             output_path=str(Path(result.output).resolve()),
             output_sha256=result.output_sha256,
             platform=result.platform or options.platform,
-            steps=[{"name": s.name, "summary": s.summary, "params": s.params} for s in result.steps],
+            steps=[
+                {"name": s.name, "summary": s.summary, "params": s.params} for s in result.steps
+            ],
             input_width=result.input_size[0],
             input_height=result.input_size[1],
             output_width=result.output_size[0],
