@@ -41,6 +41,8 @@ from notrain.audit.facebook_media import (
     Context,
     MediaReader,
     album_kind,
+    local_copy,
+    local_ids,
     marked_album,
     title_kind,
 )
@@ -119,7 +121,6 @@ _DAY_MONTH = re.compile(r"\b(\d{1,2})\.?\s+([A-Za-z]{3,9})\.?,?\s+(\d{4})\b")
 _MONTH_DAY = re.compile(r"\b([A-Za-z]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4})\b")
 _TIME = re.compile(r"\b(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*([ap])\.?\s?m\b\.?)?", re.IGNORECASE)
 _ZONE = re.compile(r"\b(?:UTC|GMT)\s*([+-])(\d{1,2})(?::?(\d{2}))?")
-_CDN_ID = re.compile(r"\d{6,}")
 
 
 def html_pages(export: Export) -> list[tuple[str, MediaKind]] | None:
@@ -158,7 +159,7 @@ def read_html(
     """Every photo and video the pages list, then the media files no page names."""
     items: list[MediaItem] = []
     seen_profile: set[str] = set()
-    ids = _local_ids(export)
+    ids = local_ids(export)
     for page, kind in pages:
         try:
             tree = _parse(export, page)
@@ -435,7 +436,7 @@ def _block_items(reader: MediaReader, where: _Where, block: _Node) -> Iterator[M
     for index, url in enumerate(media, start=1):
         metadata = {**fields[0], **fields[index]}
         record = {
-            "uri": _local_copy(url, where.ids),
+            "uri": local_copy(url, where.ids),
             "media_metadata": {"photo_metadata": metadata},
         }
         if (item := reader.item(record, context)) is not None:
@@ -451,28 +452,6 @@ def _navigation(root: _Node) -> Iterator[_Node]:
         if inside and _media_url(node):
             yield node
         pending.extend((c, inside) for c in reversed(node.children) if isinstance(c, _Node))
-
-
-def _local_ids(export: Export) -> dict[str, str]:
-    """Media files of the export named by a numeric id (``photos/1234/11113237987292.jpg``)."""
-    ids: dict[str, str] = {}
-    for path in export.paths():
-        name = PurePosixPath(path)
-        if name.suffix.lower() in _MEDIA_SUFFIXES and _CDN_ID.fullmatch(name.stem):
-            ids.setdefault(name.stem, path)
-    return ids
-
-
-def _local_copy(url: str, ids: dict[str, str]) -> str:
-    """The export's own file for an image linked by its CDN URL, when one is named by an id in the
-    URL's file name (``9218421_88888888888888323_0555521409_n.jpg``); else the URL itself."""
-    if "://" not in url:
-        return url
-    stem = PurePosixPath(urlsplit(url).path).stem
-    for token in stem.split("_"):
-        if token in ids:
-            return ids[token]
-    return url
 
 
 def _unnamed_media(reader: MediaReader, named: set[str]) -> Iterator[MediaItem]:

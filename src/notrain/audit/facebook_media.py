@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
+from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -38,6 +39,8 @@ __all__ = [
     "MediaReader",
     "album_kind",
     "as_list",
+    "local_copy",
+    "local_ids",
     "marked_album",
     "records",
     "title_kind",
@@ -214,6 +217,7 @@ class MediaReader:
     def __init__(self, export: Export, problems: list[Problem]) -> None:
         self.export = export
         self.problems = problems
+        self._ids: dict[str, str] | None = None
 
     def item(self, media: Any, context: Context) -> MediaItem | None:
         """The record of one media object, or None when it names no file."""
@@ -256,6 +260,12 @@ class MediaReader:
         """(the URI as the export path when the file is there, whether it is, whether it is a
         video): by extension, else by the file's first bytes, else by ``video``."""
         found = self.export.find(uri, relative_to=relative_to)
+        if found is None and "://" in uri:
+            # Late-2020 exports name a photo by its CDN URL although the file is in the export.
+            if self._ids is None:
+                self._ids = local_ids(self.export)
+            local = local_copy(uri, self._ids)
+            found = local if local != uri else None
         name = found or (urlsplit(uri).path if "://" in uri else uri)
         suffix = posixpath.splitext(name)[1].lower()
         if suffix in VIDEO_SUFFIXES:
@@ -403,3 +413,30 @@ def _nested(record: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str
                 places.append(node)
             stack.extend(reversed([v for k, v in node.items() if k != "place"]))
     return media, places
+
+
+_CDN_ID = re.compile(r"\d{6,}")
+
+
+def local_ids(export: Export) -> dict[str, str]:
+    """Media files of the export named by a numeric id (``photos/1234/11113237987292.jpg``)."""
+    ids: dict[str, str] = {}
+    for path in export.paths():
+        name = PurePosixPath(path)
+        if name.suffix.lower() in (IMAGE_SUFFIXES | VIDEO_SUFFIXES) and _CDN_ID.fullmatch(
+            name.stem
+        ):
+            ids.setdefault(name.stem, path)
+    return ids
+
+
+def local_copy(url: str, ids: dict[str, str]) -> str:
+    """The export's own file for an image linked by its CDN URL, when one is named by an id in the
+    URL's file name (``9218421_88888888888888323_0555521409_n.jpg``); else the URL itself."""
+    if "://" not in url:
+        return url
+    stem = PurePosixPath(urlsplit(url).path).stem
+    for token in stem.split("_"):
+        if token in ids:
+            return ids[token]
+    return url
