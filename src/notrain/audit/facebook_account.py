@@ -21,9 +21,9 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from notrain.audit.archive import Export, ExportFileError
-from notrain.audit.facebook_media import PLATFORM, valid_ip
+from notrain.audit.facebook_media import PLATFORM
 from notrain.audit.model import AccountFacts, MediaItem, Problem
-from notrain.audit.values import dicts, text
+from notrain.audit.values import dicts, text, valid_ip
 
 __all__ = ["FUTURE_POSTS", "account_facts", "default_audience"]
 

@@ -16,20 +16,18 @@ wherever they are nested, and a value of the wrong type counts as missing.
 
 from __future__ import annotations
 
-import ipaddress
 import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
-from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
 from notrain.audit.archive import Export, ExportFileError
 from notrain.audit.model import Location, MediaItem, MediaKind, Problem
-from notrain.audit.values import coordinates, text, timestamp
+from notrain.audit.values import coordinates, text, timestamp, valid_ip
 
 __all__ = [
     "IMAGE_SUFFIXES",
@@ -44,7 +42,6 @@ __all__ = [
     "marked_album",
     "records",
     "title_kind",
-    "valid_ip",
 ]
 
 PLATFORM = "facebook"
@@ -176,20 +173,6 @@ def title_kind(title: str) -> MediaKind | None:
     if _COVER_TITLE.search(title):
         return MediaKind.COVER
     return None
-
-
-def valid_ip(value: Any) -> str:
-    """An IP address as Meta recorded it, or "" for anything else (``0.0.0.0`` is a placeholder)."""
-    return _checked_ip(text(value))
-
-
-@lru_cache(maxsize=4096)
-def _checked_ip(raw: str) -> str:
-    try:
-        address = ipaddress.ip_address(raw)
-    except ValueError:
-        return ""
-    return "" if address.is_unspecified else raw
 
 
 @dataclass(frozen=True, kw_only=True)

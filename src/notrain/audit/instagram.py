@@ -23,7 +23,6 @@ cannot be parsed becomes a :class:`Problem`; the rest of the export is still rea
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from collections.abc import Iterable, Iterator
 from datetime import datetime
@@ -32,7 +31,7 @@ from urllib.parse import urlsplit
 
 from notrain.audit.archive import Export, ExportFileError
 from notrain.audit.model import AccountFacts, Location, MediaItem, MediaKind, Problem, Reading
-from notrain.audit.values import coordinates, text, timestamp
+from notrain.audit.values import coordinates, text, timestamp, valid_ip
 
 __all__ = ["LAYOUTS", "detect_instagram", "read_instagram"]
 
@@ -305,7 +304,7 @@ class _Reader:
             caption=text(media.get("title")) or text(post.get("title")),
             location=location,
             camera=make_model or text(exif.get("lens_model")) or device,
-            upload_ip=text(exif.get("upload_ip")),
+            upload_ip=valid_ip(exif.get("upload_ip")),
             software=text(exif.get("software")),
             present=present,
             source=source,
@@ -444,11 +443,8 @@ class _Reader:
                     self._scan(value)
 
     def _add_ip(self, value: Any) -> None:
-        try:
-            address = ipaddress.ip_address(text(value))
-        except ValueError:
-            return
-        self.ips[str(address)] = None
+        if address := valid_ip(value):
+            self.ips[address] = None
 
 
 def _privacy_changes(data: Any) -> Iterable[tuple[datetime, bool]]:

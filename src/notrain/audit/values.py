@@ -7,13 +7,15 @@ They are treated as missing, never as data.
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
-__all__ = ["EARLIEST", "coordinates", "dicts", "text", "timestamp"]
+__all__ = ["EARLIEST", "coordinates", "dicts", "text", "timestamp", "valid_ip"]
 
 EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 """Nothing in an export is older than this (scanned prints go back a century, not two)."""
@@ -86,3 +88,17 @@ def dicts(data: Any) -> Iterator[dict[str, Any]]:
             stack.extend(reversed([v for v in node.values() if isinstance(v, list | dict)]))
         elif isinstance(node, list):
             stack.extend(reversed(node))
+
+
+def valid_ip(value: Any) -> str:
+    """An IP address as Meta recorded it, or "" for anything else (``0.0.0.0`` is a placeholder)."""
+    return _checked_ip(text(value))
+
+
+@lru_cache(maxsize=4096)
+def _checked_ip(raw: str) -> str:
+    try:
+        address = ipaddress.ip_address(raw)
+    except ValueError:
+        return ""
+    return "" if address.is_unspecified else raw
