@@ -57,3 +57,18 @@ def test_rights_public_names_are_pinned_and_errors_have_one_root():
         obj = getattr(rights, name)
         if isinstance(obj, type) and issubclass(obj, Exception):
             assert issubclass(obj, notrain.NotrainError), name
+
+
+def test_audit_public_names_are_pinned_and_resolve():
+    import notrain.audit as audit
+
+    assert set(audit.__all__) == {
+        "AccountFacts", "Export", "ExportFileError", "Exports", "Exposure", "Inventory", "Location",
+        "MediaItem", "MediaKind", "Problem", "audit_export", "build", "hash_originals",
+        "match_originals", "read_facebook", "read_instagram", "render_html", "summary",
+        "thumbnailer", "write_report",
+    }  # fmt: skip
+    for name in audit.__all__:
+        obj = getattr(audit, name)
+        if isinstance(obj, type) and issubclass(obj, Exception):
+            assert issubclass(obj, notrain.NotrainError), name
