@@ -50,7 +50,7 @@ RIGHTS = {
 
 
 def test_rights_public_names_are_pinned_and_errors_have_one_root():
-    import notrain.rights as rights
+    from notrain import rights
 
     assert set(rights.__all__) == RIGHTS
     for name in RIGHTS:
@@ -60,7 +60,7 @@ def test_rights_public_names_are_pinned_and_errors_have_one_root():
 
 
 def test_audit_public_names_are_pinned_and_resolve():
-    import notrain.audit as audit
+    from notrain import audit
 
     assert set(audit.__all__) == {
         "AccountFacts", "Export", "ExportFileError", "Exports", "Exposure", "Inventory", "Location",
