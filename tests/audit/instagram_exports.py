@@ -331,13 +331,18 @@ class _Media:
                     posted_at=datetime.fromtimestamp(_epoch(moment), UTC),
                     taken_at=TAKEN if exif.get("date_time_original") == _exif_date(TAKEN) else None,
                     location=(lat, lon) if lat and lon else None,
-                    camera=exif.get("lens_model") or exif.get("device_id", ""),
+                    camera=exif.get("lens_model") or _device_label(exif.get("device_id")),
                     software=exif.get("software", ""),
                     is_video=bool(video),
                     present=present,
                 )
             )
         return record
+
+
+def _device_label(device: str | None) -> str:
+    """What a reader names the camera of media whose EXIF holds only a device id."""
+    return f"device {device}" if device else ""
 
 
 def _exif_date(moment: datetime) -> str:

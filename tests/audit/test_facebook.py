@@ -27,7 +27,8 @@ from notrain.audit import facebook_html
 from notrain.audit.archive import Export
 from notrain.audit.facebook import detect_facebook, read_facebook
 from notrain.audit.facebook_html import REQUEST_JSON, html_date
-from notrain.audit.facebook_media import album_kind, records, title_kind
+from notrain.audit.facebook_media import album_kind, title_kind
+from notrain.audit.media import records
 from notrain.audit.model import Location, MediaItem, MediaKind, Reading
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"

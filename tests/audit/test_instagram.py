@@ -98,7 +98,8 @@ def test_placeholder_values_are_dropped_and_the_carousel_caption_comes_from_the_
     assert not photo.is_video and video.is_video
     # date_time_original "000" and latitude/longitude 0/0 are placeholders, not data.
     assert photo.taken_at is None and photo.location is None
-    assert photo.camera == DEVICE and photo.posted_at == video.posted_at is not None
+    # A device id names no camera: it stands in, labelled, only when nothing better exists.
+    assert photo.camera == f"device {DEVICE}" and photo.posted_at == video.posted_at is not None
 
 
 def test_videos_by_metadata_extension_or_magic_bytes(tmp_path):

@@ -36,7 +36,8 @@ from notrain.audit.archive import Export, ExportFileError
 from notrain.audit.facebook_account import account_facts
 from notrain.audit.facebook_files import file_kind, media_files
 from notrain.audit.facebook_html import html_pages, read_html
-from notrain.audit.facebook_media import PLATFORM, Context, MediaReader, records
+from notrain.audit.facebook_media import PLATFORM, Context, MediaReader
+from notrain.audit.media import records
 from notrain.audit.model import MediaItem, MediaKind, Problem, Reading
 from notrain.audit.values import dicts
 

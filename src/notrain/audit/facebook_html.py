@@ -36,8 +36,6 @@ from urllib.parse import urlsplit
 from notrain.audit.archive import Export, ExportFileError
 from notrain.audit.facebook_files import ROOTS, SKIPPED, media_files
 from notrain.audit.facebook_media import (
-    IMAGE_SUFFIXES,
-    VIDEO_SUFFIXES,
     Context,
     MediaReader,
     album_kind,
@@ -46,6 +44,7 @@ from notrain.audit.facebook_media import (
     marked_album,
     title_kind,
 )
+from notrain.audit.media import MEDIA_SUFFIXES
 from notrain.audit.model import MediaItem, MediaKind, Problem
 from notrain.audit.values import EARLIEST
 
@@ -59,7 +58,6 @@ HTML_LIMIT = 256 * 1024 * 1024
 """The largest HTML page read (Meta splits long lists over several pages)."""
 
 _CHUNK = 1024 * 1024
-_MEDIA_SUFFIXES = IMAGE_SUFFIXES | VIDEO_SUFFIXES
 _HTML_SUFFIXES = (".html", ".htm")
 _START_PAGES = frozenset({"index.html", "index.htm", "start_here.html"})
 _INSTAGRAM = ("your_instagram_activity/", "content/", "media.json")
@@ -309,7 +307,7 @@ def _media_url(node: _Node) -> str:
     if node.tag == "a":
         url = node.attrs.get("href", "").strip()
         path = urlsplit(url).path if "://" in url else url
-        return url if PurePosixPath(path).suffix.lower() in _MEDIA_SUFFIXES else ""
+        return url if PurePosixPath(path).suffix.lower() in MEDIA_SUFFIXES else ""
     return ""
 
 
@@ -461,7 +459,7 @@ def _unnamed_media(reader: MediaReader, named: set[str]) -> Iterator[MediaItem]:
         suffix = PurePosixPath(path).suffix.lower()
         if path in named or parts[0] not in ROOTS or SKIPPED.intersection(parts[:-1]):
             continue
-        if suffix not in _MEDIA_SUFFIXES:
+        if suffix not in MEDIA_SUFFIXES:
             continue
         folder = re.sub(r"_\d+$", "", parts[-2]) if len(parts) > 2 else ""
         default = MediaKind.VIDEO if "video" in path.lower() else MediaKind.OTHER

@@ -16,7 +16,6 @@ wherever they are nested, and a value of the wrong type counts as missing.
 
 from __future__ import annotations
 
-import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -25,34 +24,32 @@ from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
-from notrain.audit.archive import Export, ExportFileError
+from notrain.audit.archive import Export
+from notrain.audit.media import (
+    MEDIA_SUFFIXES,
+    as_list,
+    camera,
+    exif_fields,
+    exif_location,
+    locate,
+    taken_at,
+    video_metadata,
+)
 from notrain.audit.model import Location, MediaItem, MediaKind, Problem
 from notrain.audit.values import coordinates, text, timestamp, valid_ip
 
 __all__ = [
-    "IMAGE_SUFFIXES",
     "PLATFORM",
-    "VIDEO_SUFFIXES",
     "Context",
     "MediaReader",
     "album_kind",
-    "as_list",
     "local_copy",
     "local_ids",
     "marked_album",
-    "records",
     "title_kind",
 ]
 
 PLATFORM = "facebook"
-
-VIDEO_SUFFIXES = frozenset(
-    {".mp4", ".mov", ".m4v", ".3gp", ".webm", ".avi", ".mkv", ".wmv", ".flv", ".mpg", ".mpeg"}
-)
-IMAGE_SUFFIXES = frozenset(
-    {".jpg", ".jpeg", ".png", ".gif", ".webp", ".heic", ".heif", ".avif", ".bmp", ".tif", ".tiff"}
-)
-_VIDEO_TYPES = frozenset({"mp4", "mov", "3gp", "webm", "avi"})
 
 _PROFILE_ALBUMS = frozenset(
     name.casefold()
@@ -106,36 +103,8 @@ _COVER_TITLE = re.compile(
 """A post's title that says it changed the profile picture or cover photo ("Ann updated her
 profile picture.")."""
 
-_RECORD_KEYS = frozenset({"attachments", "data", "media", "photos", "uri", "place", "label_values"})
 _CAPTION_LABELS = frozenset({"caption", "text", "description", "post"})
 _REFINABLE = frozenset({MediaKind.POST, MediaKind.ALBUM, MediaKind.UNCATEGORIZED, MediaKind.OTHER})
-
-
-def as_list(value: Any) -> list[Any]:
-    """A list as it is, one object as a list of one, anything else as nothing."""
-    if isinstance(value, list):
-        return value
-    if isinstance(value, dict):
-        return [value]
-    return []
-
-
-def records(data: Any, *keys: str) -> list[Any]:
-    """The records of a parsed file: a list as it is; the value under the first of ``keys`` that
-    is present, or under a file's only key (Meta's ``*_v2`` wrappers); a file holding one record
-    instead of a list, as a list of one."""
-    if isinstance(data, list):
-        return data
-    if not isinstance(data, dict):
-        return []
-    for key in keys:
-        if key in data:
-            return as_list(data[key])
-    if len(data) == 1:
-        ((key, value),) = data.items()
-        if key not in _RECORD_KEYS and isinstance(value, list | dict):
-            return as_list(value)
-    return [data]
 
 
 def marked_album(name: str) -> MediaKind | None:
@@ -194,8 +163,8 @@ class Context:
 
 class MediaReader:
     """Turns Facebook media objects into :class:`MediaItem` records, looking each file up in the
-    export (``present``) and sniffing the ones without an extension. Problems are appended to
-    ``problems``."""
+    export (``present``; a CDN URL by the id in its name) and sniffing the ones without an
+    extension. Problems are appended to ``problems``."""
 
     def __init__(self, export: Export, problems: list[Problem]) -> None:
         self.export = export
@@ -209,60 +178,45 @@ class MediaReader:
         uri = text(media.get("uri"))
         if not uri:
             return None
-        metadata = exif(media)
+        fields = exif_fields(media)
         album = context.album or text(media.get("title"))
         kind = context.kind
         if kind in _REFINABLE and album:
             kind = album_kind(album, kind)
-        metadata_kinds = media.get("media_metadata")
-        video = context.video
-        if isinstance(metadata_kinds, dict) and "video_metadata" in metadata_kinds:
-            video = True
-        uri, present, is_video = self.locate(uri, relative_to=context.relative_to, video=video)
+        uri, present, is_video = locate(
+            self.export,
+            uri,
+            self.problems,
+            relative_to=context.relative_to,
+            video=video_metadata(media) or context.video,
+            fallback=self._local,
+        )
         return MediaItem(
             platform=PLATFORM,
             kind=kind,
             uri=uri,
             is_video=is_video,
             posted_at=timestamp(media.get("creation_timestamp")) or context.posted_at,
-            taken_at=timestamp(metadata.get("taken_timestamp"))
-            or timestamp(metadata.get("date_time_original")),
+            taken_at=taken_at(fields),
             caption=text(media.get("description")) or context.caption,
             album=album,
-            location=_exif_location(metadata) or context.place,
-            camera=_camera(metadata.get("camera_make"), metadata.get("camera_model")),
-            upload_ip=valid_ip(metadata.get("upload_ip")),
-            software=text(metadata.get("software")),
+            location=exif_location(fields) or context.place,
+            camera=camera(fields),
+            upload_ip=valid_ip(fields.get("upload_ip")),
+            software=text(fields.get("software")),
             present=present,
             source=context.source,
         )
 
-    def locate(
-        self, uri: str, *, relative_to: str | None = None, video: bool | None = None
-    ) -> tuple[str, bool, bool]:
-        """(the URI as the export path when the file is there, whether it is, whether it is a
-        video): by extension, else by the file's first bytes, else by ``video``."""
-        found = self.export.find(uri, relative_to=relative_to)
-        if found is None and "://" in uri:
-            # Late-2020 exports name a photo by its CDN URL although the file is in the export.
-            if self._ids is None:
-                self._ids = local_ids(self.export)
-            local = local_copy(uri, self._ids)
-            found = local if local != uri else None
-        name = found or (urlsplit(uri).path if "://" in uri else uri)
-        suffix = posixpath.splitext(name)[1].lower()
-        if suffix in VIDEO_SUFFIXES:
-            return found or uri, found is not None, True
-        if suffix in IMAGE_SUFFIXES or found is None:
-            return found or uri, found is not None, bool(video) and suffix not in IMAGE_SUFFIXES
-        try:
-            sniffed = self.export.sniff(found)
-        except ExportFileError as exc:
-            self.problems.append(Problem(path=found, reason=exc.reason))
-            return found, True, bool(video)
-        if sniffed is None:
-            return found, True, bool(video)
-        return found, True, sniffed in _VIDEO_TYPES
+    def _local(self, uri: str) -> str | None:
+        """The export's own file for a CDN URL: late-2020 exports name a photo by its URL
+        although the file is in the export, named by the id in the URL."""
+        if "://" not in uri:
+            return None
+        if self._ids is None:
+            self._ids = local_ids(self.export)
+        local = local_copy(uri, self._ids)
+        return local if local != uri else None
 
     def post(self, record: Any, context: Context) -> Iterator[MediaItem]:
         """The media of one record of a posts-like file: a post (media found wherever they are
@@ -306,38 +260,6 @@ class MediaReader:
                     yield item
 
 
-def exif(media: dict[str, Any]) -> dict[str, Any]:
-    """The metadata Meta stored with a media object, flattened into one dictionary: every
-    ``exif_data`` entry of ``photo_metadata`` / ``video_metadata`` (the first non-empty value of
-    each key wins), or those objects themselves in the 2018-2020 flat form."""
-    merged: dict[str, Any] = {}
-    metadata = media.get("media_metadata")
-    holders = (
-        [metadata.get(key) for key in ("photo_metadata", "video_metadata")]
-        if isinstance(metadata, dict)
-        else []
-    )
-    holders.append(media.get("photo_metadata"))
-    for holder in holders:
-        if not isinstance(holder, dict):
-            continue
-        entries = as_list(holder.get("exif_data")) if "exif_data" in holder else [holder]
-        for entry in entries:
-            if not isinstance(entry, dict):
-                continue
-            for key, value in entry.items():
-                if value not in (None, "", 0) and merged.get(key) in (None, "", 0):
-                    merged[key] = value
-    return merged
-
-
-def _exif_location(metadata: dict[str, Any]) -> Location | None:
-    position = coordinates(metadata.get("latitude"), metadata.get("longitude"))
-    if position is None:
-        return None
-    return Location(latitude=position[0], longitude=position[1], source="exif")
-
-
 def _place(place: dict[str, Any]) -> Location | None:
     """A check-in's position (``{"name", "coordinate": {"latitude", "longitude"}}``)."""
     where = place.get("coordinate")
@@ -349,15 +271,6 @@ def _place(place: dict[str, Any]) -> Location | None:
     return Location(
         latitude=position[0], longitude=position[1], source="check-in", name=text(place.get("name"))
     )
-
-
-def _camera(make_value: Any, model_value: Any) -> str:
-    """The camera as make and model ("Apple iPhone 12"), the make not repeated when the model
-    already names it ("Canon EOS 5D", not "Canon Canon EOS 5D")."""
-    make, model = text(make_value), text(model_value)
-    if make and model.casefold().startswith(make.casefold()):
-        return model
-    return " ".join(part for part in (make, model) if part)
 
 
 def _post_text(record: dict[str, Any]) -> str:
@@ -406,9 +319,7 @@ def local_ids(export: Export) -> dict[str, str]:
     ids: dict[str, str] = {}
     for path in export.paths():
         name = PurePosixPath(path)
-        if name.suffix.lower() in (IMAGE_SUFFIXES | VIDEO_SUFFIXES) and _CDN_ID.fullmatch(
-            name.stem
-        ):
+        if name.suffix.lower() in MEDIA_SUFFIXES and _CDN_ID.fullmatch(name.stem):
             ids.setdefault(name.stem, path)
     return ids
 

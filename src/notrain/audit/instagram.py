@@ -27,11 +27,19 @@ import re
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from notrain.audit.archive import Export, ExportFileError
-from notrain.audit.model import AccountFacts, Location, MediaItem, MediaKind, Problem, Reading
-from notrain.audit.values import coordinates, text, timestamp, valid_ip
+from notrain.audit.media import (
+    camera,
+    exif_fields,
+    exif_location,
+    locate,
+    records,
+    taken_at,
+    video_metadata,
+)
+from notrain.audit.model import AccountFacts, MediaItem, MediaKind, Problem, Reading
+from notrain.audit.values import text, timestamp, valid_ip
 
 __all__ = ["LAYOUTS", "detect_instagram", "read_instagram"]
 
@@ -85,11 +93,6 @@ _ACCOUNT_FOLDERS = (
 )
 _ACCOUNT_FILES_2020 = ("account_history.json", "devices.json")
 
-_VIDEO_EXTENSIONS = frozenset({".mp4", ".mov", ".m4v", ".3gp", ".webm", ".avi", ".mkv"})
-_IMAGE_EXTENSIONS = frozenset(
-    {".jpg", ".jpeg", ".png", ".gif", ".webp", ".heic", ".heif", ".avif", ".bmp", ".tif", ".tiff"}
-)
-_VIDEO_TYPES = frozenset({"mp4", "mov", "3gp", "webm", "avi"})
 _NUMBER = re.compile(r"(\d+)")
 
 
@@ -156,20 +159,8 @@ def _content_files(export: Export, folder: str) -> list[str]:
 
 
 def _records(data: Any) -> list[dict[str, Any]]:
-    """The records of a file: a list, one object, or either under a wrapper key of any name."""
-    if isinstance(data, list):
-        return [entry for entry in data if isinstance(entry, dict)]
-    if not isinstance(data, dict):
-        return []
-    if "media" in data or "uri" in data or "string_map_data" in data:
-        return [data]
-    records: list[dict[str, Any]] = []
-    for value in data.values():
-        if isinstance(value, list):
-            records.extend(entry for entry in value if isinstance(entry, dict))
-        elif isinstance(value, dict):
-            records.append(value)
-    return records
+    """The records of a file (see :func:`~notrain.audit.media.records`) that are objects."""
+    return [record for record in records(data) if isinstance(record, dict)]
 
 
 def _media_of(record: dict[str, Any]) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
@@ -183,26 +174,6 @@ def _media_of(record: dict[str, Any]) -> Iterator[tuple[dict[str, Any], dict[str
                 yield entry, record
     elif "uri" in record or "creation_timestamp" in record:
         yield record, {}
-
-
-def _exif(media: dict[str, Any]) -> tuple[dict[str, Any], bool]:
-    """The media's EXIF entries merged into one (the first value of each key wins), and whether
-    its metadata marks it as a video."""
-    metadata = media.get("media_metadata")
-    if not isinstance(metadata, dict):
-        return {}, False
-    merged: dict[str, Any] = {}
-    for section in ("photo_metadata", "video_metadata"):
-        block = metadata.get(section)
-        entries = block.get("exif_data") if isinstance(block, dict) else None
-        if isinstance(entries, dict):
-            entries = [entries]
-        for entry in entries if isinstance(entries, list) else []:
-            if isinstance(entry, dict):
-                for key, value in entry.items():
-                    if value not in (None, "") and key not in merged:
-                        merged[key] = value
-    return merged, isinstance(metadata.get("video_metadata"), dict)
 
 
 def _string_map(record: dict[str, Any]) -> dict[str, Any]:
@@ -282,15 +253,10 @@ class _Reader:
         self, media: dict[str, Any], post: dict[str, Any], kind: MediaKind, source: str
     ) -> MediaItem:
         """One media record of a 2021+ layout (``post`` is the post holding it, or empty)."""
-        exif, video_metadata = _exif(media)
-        uri, present = self.locate(text(media.get("uri")))
-        location = None
-        if (point := coordinates(exif.get("latitude"), exif.get("longitude"))) is not None:
-            location = Location(latitude=point[0], longitude=point[1], source="exif")
-        device = text(exif.get("device_id"))
-        if device:
+        fields = exif_fields(media)
+        uri, present, is_video = self.locate(text(media.get("uri")), video_metadata(media))
+        if device := text(fields.get("device_id")):
             self.devices[device] = None
-        make_model = f"{text(exif.get('camera_make'))} {text(exif.get('camera_model'))}".strip()
         posted = timestamp(media.get("creation_timestamp")) or timestamp(
             post.get("creation_timestamp")
         )
@@ -298,14 +264,14 @@ class _Reader:
             platform=PLATFORM,
             kind=kind,
             uri=uri,
-            is_video=video_metadata or self.is_video(uri, present),
+            is_video=is_video,
             posted_at=posted,
-            taken_at=timestamp(exif.get("date_time_original")),
+            taken_at=taken_at(fields),
             caption=text(media.get("title")) or text(post.get("title")),
-            location=location,
-            camera=make_model or text(exif.get("lens_model")) or device,
-            upload_ip=valid_ip(exif.get("upload_ip")),
-            software=text(exif.get("software")),
+            location=exif_location(fields),
+            camera=camera(fields),
+            upload_ip=valid_ip(fields.get("upload_ip")),
+            software=text(fields.get("software")),
             present=present,
             source=source,
         )
@@ -326,13 +292,14 @@ class _Reader:
             for entry in entries if isinstance(entries, list) else []:
                 if not isinstance(entry, dict):
                     continue
-                uri, present = self.locate(text(entry.get("path")) or text(entry.get("uri")))
+                uri = text(entry.get("path")) or text(entry.get("uri"))
+                uri, present, is_video = self.locate(uri, key == "videos")
                 self.items.append(
                     MediaItem(
                         platform=PLATFORM,
                         kind=kind,
                         uri=uri,
-                        is_video=key == "videos" or self.is_video(uri, present),
+                        is_video=is_video,
                         posted_at=timestamp(entry.get("taken_at")),
                         caption=text(entry.get("caption")),
                         present=present,
@@ -340,24 +307,10 @@ class _Reader:
                     )
                 )
 
-    def locate(self, uri: str) -> tuple[str, bool]:
-        """The member a URI names (and True), or the URI as given when it is not in the export."""
-        found = self.export.find(uri) if uri else None
-        return (found, True) if found is not None else (uri, False)
-
-    def is_video(self, uri: str, present: bool) -> bool:
-        """By extension; by the file's first bytes when it has none we know."""
-        name = (urlsplit(uri).path if "://" in uri else uri).rsplit("/", 1)[-1]
-        suffix = name[name.rfind(".") :].lower() if "." in name else ""
-        if suffix in _VIDEO_EXTENSIONS:
-            return True
-        if suffix in _IMAGE_EXTENSIONS or not present:
-            return False
-        try:
-            return self.export.sniff(uri) in _VIDEO_TYPES
-        except ExportFileError as exc:
-            self.problems.append(Problem(path=uri, reason=exc.reason))
-            return False
+    def locate(self, uri: str, video: bool) -> tuple[str, bool, bool]:
+        """(the member a URI names, or the URI as given; whether it is in the export; whether it
+        is a video, ``video`` being the record's hint)."""
+        return locate(self.export, uri, self.problems, video=video)
 
     # the account
 
