@@ -332,3 +332,42 @@ def test_every_example_in_the_help_parses(runner, command):
         words = example.split("  ")[0].replace("\\", "").split()[1:]
         parsed = runner.invoke(main, [*[w.strip('"') for w in words], "--help"])
         assert parsed.exit_code == 0, (example, parsed.output)
+
+
+def test_a_virginia_refusal_is_appealed_recorded_and_then_goes_to_the_attorney_general(
+    runner, tmp_path
+):
+    assert run(
+        runner, "object", "--country", "US", "--state", "VA", "--platform", "facebook",
+        "--device", "desktop", "--name", "Al", "--email", "al@example.com",
+        "--submitted-on", ago(100),
+    ).exit_code == 0  # fmt: skip
+    assert (
+        run(runner, "requests", "update", "1", "--status", "refused", "--on", ago(70)).exit_code
+        == 0
+    )
+    letters = tmp_path / "letters"
+    result = run(runner, "escalate", "1", "-o", str(letters), "--format", "md", "--json")
+    (appeal,) = json.loads(result.stdout)["letters"]
+    assert appeal["kind"] == "appeal" and appeal["recipient"].startswith("Meta Platforms, Inc.")
+    assert appeal["record_with"] == "notrain requests update 1 --status appeal-filed"
+    assert "59.1-577(C)" in (letters / "request-1-appeal.md").read_text(encoding="utf-8")
+
+    # The status round-trips under its name and its aliases.
+    for spelling in ("appeal-filed", "appeal", "appealed", "Appeal filed"):
+        updated = run(runner, "requests", "update", "1", "--status", spelling, "--on", ago(65))
+        assert updated.exit_code == 0, updated.output
+    shown = json.loads(run(runner, "requests", "show", "1", "--json").stdout)
+    assert shown["status"] == "appeal filed"
+    assert [e["status"] for e in shown["events"]][-4:] == ["appeal filed"] * 4
+    decide_by = (date.today() - timedelta(days=65) + timedelta(days=60)).isoformat()
+    assert [(d["kind"], d["due"]) for d in shown["deadlines"]][:1] == [
+        ("appeal-response", decide_by)
+    ]
+
+    # Meta's 60 days have passed: the complaint to the attorney general and the FTC report.
+    result = run(runner, "escalate", "1", "-o", str(letters), "--format", "md", "--json")
+    assert [w["kind"] for w in json.loads(result.stdout)["letters"]] == ["complaint-us", "ftc"]
+    complaint = (letters / "request-1-complaint-us.md").read_text(encoding="utf-8")
+    assert "**To:** Virginia Attorney General, Consumer Protection Section" in complaint
+    assert "appealed to Meta" in complaint and "Appeal filed with Meta" in complaint

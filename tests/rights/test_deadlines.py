@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, timedelta
+from importlib import resources
+from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from notrain.rights.deadlines import add_months, deadlines, due, receipt_date, response_due
+from notrain.rights.jurisdictions import jurisdiction
 from notrain.rights.model import Event, Jurisdiction, Request, Status
 
 GDPR = Jurisdiction(
@@ -251,3 +255,148 @@ def test_due_lists_overdue_first_and_skips_far_deadlines():
         (7, "complaint", False),  # 8 March: a month of silence past 5 February
     ]
     assert found[0].days_left == -(date(2026, 3, 2) - date(2026, 2, 5)).days
+
+
+# US states with an appeal step: appeal first, the attorney general after
+
+VIRGINIA = Jurisdiction(
+    code="US-VA",
+    name="Virginia",
+    regime="us-state",
+    can_object=False,
+    law="VCDPA",
+    response_days=45,
+    extension_days=45,
+    appeal_days=60,
+    appeal_law="Va. Code § 59.1-577(C)",
+    authorities=("us-va-ag",),
+)
+COLORADO = Jurisdiction(
+    code="US-CO",
+    name="Colorado",
+    regime="us-state",
+    can_object=False,
+    law="Colorado Privacy Act",
+    response_days=45,
+    extension_days=45,
+    appeal_days=45,
+    appeal_extension_days=60,
+    appeal_law="C.R.S. § 6-1-1306(3)",
+    authorities=("us-co-ag",),
+)
+REFUSAL = Event(status=Status.REFUSED, on=date(2026, 1, 20))
+APPEAL = Event(status=Status.APPEALED, on=date(2026, 2, 1))
+
+
+def kinds_and_dates(r: Request, place: Jurisdiction) -> list[tuple[str, date]]:
+    return [(d.kind, d.due) for d in deadlines(r, place)]
+
+
+def test_a_virginia_refusal_makes_an_appeal_due_at_once_under_the_appeal_provision():
+    r = request(submitted(date(2026, 1, 1)), REFUSAL)
+    (appeal,) = deadlines(r, VIRGINIA)
+    assert (appeal.kind, appeal.due, appeal.law) == (
+        "appeal",
+        date(2026, 1, 20),
+        "Va. Code § 59.1-577(C)",
+    )
+    assert "Virginia" in appeal.description and "60 days" in appeal.description
+
+
+def test_virginia_silence_past_45_days_makes_an_appeal_due_the_next_day():
+    r = request(submitted(date(2026, 1, 1)))
+    assert kinds_and_dates(r, VIRGINIA) == [
+        ("response", date(2026, 2, 15)),
+        ("appeal", date(2026, 2, 16)),
+    ]
+    extended = request(
+        submitted(date(2026, 1, 1)), Event(status=Status.EXTENDED, on=date(2026, 2, 1))
+    )
+    assert kinds_and_dates(extended, VIRGINIA)[-1] == ("appeal", date(2026, 4, 2))
+
+
+def test_after_the_appeal_meta_has_60_days_then_the_complaint_is_due():
+    r = request(submitted(date(2026, 1, 1)), REFUSAL, APPEAL)
+    # 1 February + 60 days: 27 days of February, 31 of March, 2 of April.
+    assert kinds_and_dates(r, VIRGINIA) == [
+        ("appeal-response", date(2026, 4, 2)),
+        ("complaint", date(2026, 4, 3)),
+    ]
+    assert {d.law for d in deadlines(r, VIRGINIA)} == {"Va. Code § 59.1-577(C)"}
+
+
+def test_an_appeal_after_silence_replaces_the_passed_response_deadline():
+    late_appeal = Event(status=Status.APPEALED, on=date(2026, 2, 20))
+    r = request(submitted(date(2026, 1, 1)), late_appeal)
+    assert kinds_and_dates(r, VIRGINIA) == [
+        ("appeal-response", date(2026, 4, 21)),
+        ("complaint", date(2026, 4, 22)),
+    ]
+
+
+def test_a_denied_appeal_makes_the_complaint_due_at_once():
+    denied = Event(status=Status.REFUSED, on=date(2026, 2, 10))
+    r = request(submitted(date(2026, 1, 1)), REFUSAL, APPEAL, denied)
+    assert kinds_and_dates(r, VIRGINIA) == [("complaint", date(2026, 2, 10))]
+    honoured = Event(status=Status.HONOURED, on=date(2026, 2, 10))
+    assert (
+        deadlines(request(submitted(date(2026, 1, 1)), REFUSAL, APPEAL, honoured), VIRGINIA) == []
+    )
+
+
+def test_order_not_dates_decides_whether_a_refusal_answers_the_appeal():
+    refusal = Event(id=1, status=Status.REFUSED, on=date(2026, 2, 1))
+    appeal = Event(id=2, status=Status.APPEALED, on=date(2026, 2, 1))
+    r = request(submitted(date(2026, 1, 1)), refusal, appeal)
+    assert kinds_and_dates(r, VIRGINIA)[0] == ("appeal-response", date(2026, 4, 2))
+    denial = Event(id=3, status=Status.REFUSED, on=date(2026, 2, 1))
+    r = request(submitted(date(2026, 1, 1)), refusal, appeal, denial)
+    assert kinds_and_dates(r, VIRGINIA) == [("complaint", date(2026, 2, 1))]
+
+
+def test_colorado_counts_45_days_for_the_appeal_and_60_more_when_notified_in_time():
+    r = request(submitted(date(2026, 1, 1)), REFUSAL, APPEAL)
+    assert kinds_and_dates(r, COLORADO)[0] == ("appeal-response", date(2026, 3, 18))
+    in_time = Event(status=Status.EXTENDED, on=date(2026, 3, 18))
+    r = request(submitted(date(2026, 1, 1)), REFUSAL, APPEAL, in_time)
+    assert kinds_and_dates(r, COLORADO) == [
+        ("appeal-response", date(2026, 5, 17)),
+        ("complaint", date(2026, 5, 18)),
+    ]
+    assert "105 days" in deadlines(r, COLORADO)[0].description
+    late = Event(status=Status.EXTENDED, on=date(2026, 3, 19))
+    r = request(submitted(date(2026, 1, 1)), REFUSAL, APPEAL, late)
+    assert kinds_and_dates(r, COLORADO)[0] == ("appeal-response", date(2026, 3, 18))
+    # An extension of the first answer, before the appeal, does not extend the appeal.
+    early = Event(status=Status.EXTENDED, on=date(2026, 1, 10))
+    r = request(submitted(date(2026, 1, 1)), early, REFUSAL, APPEAL)
+    assert kinds_and_dates(r, COLORADO)[0] == ("appeal-response", date(2026, 3, 18))
+
+
+def test_california_has_no_appeal_step_even_when_one_is_recorded():
+    r = request(submitted(date(2026, 1, 1)), REFUSAL, APPEAL)
+    assert kinds_and_dates(r, CALIFORNIA) == [("complaint", date(2026, 1, 20))]
+    assert kinds_and_dates(r, GDPR) == [("complaint", date(2026, 1, 20))]
+
+
+def test_the_appeal_periods_come_from_the_data_with_their_sources():
+    expected = {
+        "US-VA": (60, None, "59.1-577(C)"),
+        "US-CO": (45, 60, "6-1-1306(3)"),
+        "US-CT": (60, None, "42-518(d)"),
+        "US-TX": (60, None, "541.053"),
+        "US-OR": (45, None, "646A.576(6)"),
+    }
+    for code, (days, extension, provision) in expected.items():
+        place = jurisdiction(code)
+        assert (place.appeal_days, place.appeal_extension_days) == (days, extension), code
+        assert provision in place.appeal_law and provision in place.summary, code
+    california = jurisdiction("US-CA")
+    assert (california.appeal_days, california.appeal_law) == (None, "")
+    data = json.loads(
+        resources.files("notrain").joinpath("data", "rights", "jurisdictions.json").read_text()
+    )
+    sources = {e["code"]: e.get("appeal_source", []) for e in data["jurisdictions"]}
+    for code in expected:
+        assert sources[code] and all(urlparse(u).scheme == "https" for u in sources[code]), code
+    assert not sources["US-CA"]

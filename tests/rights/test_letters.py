@@ -18,6 +18,7 @@ from notrain.rights.documents import md_escape as escape_markdown
 from notrain.rights.escalation import NothingToEscalate, escalation_letters
 from notrain.rights.letters import LETTER_KINDS, letter
 from notrain.rights.model import LANGUAGES, Authority, Event, Jurisdiction, Request, Status
+from notrain.rights.templates import long_date
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "src" / "notrain" / "templates" / "rights"
 NAME = "Zoë Łukasiewicz-Øre 李小龍 *bold*"
@@ -88,6 +89,8 @@ JURISDICTIONS = {
         law="Virginia Consumer Data Protection Act",
         response_days=45,
         extension_days=45,
+        appeal_days=60,
+        appeal_law="Va. Code § 59.1-577(C)",
         authorities=("usvaag",),
     ),
     "us": Jurisdiction(
@@ -202,6 +205,13 @@ REFUSED = ev(
     "because our legitimate interests are not overridden. [link](https://x) " * 5,
 )
 HONOURED = ev(Status.HONOURED, date(2026, 2, 15))
+APPEALED = ev(Status.APPEALED, date(2026, 3, 25), note="sent through the *privacy* form")
+APPEAL_DENIED = ev(
+    Status.REFUSED,
+    date(2026, 4, 20),
+    reply="We have reviewed your appeal and our decision stands. [details](https://x)",
+    reference="APPEAL_9",
+)
 
 SCENARIOS: dict[str, dict[str, tuple[Event, ...]]] = {
     "reminder": {
@@ -221,7 +231,13 @@ SCENARIOS: dict[str, dict[str, tuple[Event, ...]]] = {
         "answered": (SUBMITTED, REMINDED, ev(Status.INFO_REQUESTED, date(2026, 3, 12))),
     },
     "deletion-request": {"draft": (), "submitted": (SUBMITTED,)},
-    "complaint-us": {"silent": (SUBMITTED, ACK, EXTENDED), "refused": (SUBMITTED, REFUSED)},
+    "appeal": {"refused": (SUBMITTED, ACK, REFUSED), "silent": (SUBMITTED, ACK, EXTENDED)},
+    "complaint-us": {
+        "silent": (SUBMITTED, ACK, EXTENDED),
+        "refused": (SUBMITTED, REFUSED),
+        "appeal denied": (SUBMITTED, REFUSED, APPEALED, APPEAL_DENIED),
+        "appeal unanswered": (SUBMITTED, ACK, APPEALED),
+    },
     "ftc": {"draft": (), "silent": (SUBMITTED,), "refused": (SUBMITTED, REFUSED)},
 }
 REGIMES = {
@@ -229,6 +245,7 @@ REGIMES = {
     "complaint": ("gdpr", "fadp", "lgpd"),
     "complaint-ico": ("uk-gdpr",),
     "deletion-request": ("us-state", "us-va"),
+    "appeal": ("us-va",),
     "complaint-us": ("us-state", "us-va"),
     "ftc": ("us-state", "us"),
 }
@@ -596,12 +613,112 @@ def test_california_deletion_within_45_days_has_nothing_to_escalate():
     assert early.value.possible_from == date(2026, 3, 18)
 
 
-def test_a_refused_deletion_goes_to_the_attorney_general_at_once():
-    documents = escalate("us-va", SUBMITTED, REFUSED, today=date(2026, 3, 21))
+def test_a_refused_deletion_in_california_goes_to_the_cppa_at_once():
+    documents = escalate("us-state", SUBMITTED, REFUSED, today=date(2026, 3, 21))
     assert kinds(documents) == ["complaint-us", "ftc"]
-    assert documents[0].recipient.startswith("Office of the Attorney General of Virginia")
+    assert documents[0].recipient.startswith("California Privacy Protection Agency")
+    assert "appeal" not in documents[0].markdown
     deletion = write("deletion-request", "us-va", (), "en", date(2026, 3, 1)).markdown
     assert "appeal" in deletion and "1798.105" not in deletion
+
+
+def test_a_refused_deletion_in_virginia_is_appealed_to_meta_first():
+    documents = escalate("us-va", SUBMITTED, ACK, REFUSED, today=date(2026, 3, 21))
+    assert kinds(documents) == ["appeal"]
+    (appeal,) = documents
+    assert appeal.recipient.startswith("Meta Platforms, Inc.\nATTN: Privacy Operations")
+    text = appeal.markdown
+    assert appeal.title == "Appeal under Va. Code § 59.1-577(C): my request of 31 January 2026"
+    assert "Virginia Consumer Data Protection Act" in text
+    assert "On 20 March 2026 you refused." in text and "legitimate interests" in text
+    assert "CASE-7\\_77" in text
+    assert "within 60 days of receiving it, that is by 20 May 2026" in text
+    assert "Office of the Attorney General of Virginia" in text
+    assert "extend" not in text  # Virginia allows no extension of the appeal period
+    assert any("--status appeal-filed" in note and "2026-05-20" in note for note in appeal.notes)
+
+
+def test_virginia_silence_is_appealed_once_the_45_days_have_passed():
+    with pytest.raises(NothingToEscalate) as early:
+        escalate("us-va", SUBMITTED, ACK, today=date(2026, 3, 10))
+    assert early.value.possible_from == date(2026, 3, 18)
+    (appeal,) = escalate("us-va", SUBMITTED, ACK, today=date(2026, 3, 18))
+    assert appeal.kind == "appeal"
+    assert "failure to act on" in appeal.markdown
+    assert "respond by 17 March 2026" in appeal.markdown and "silence" in appeal.markdown
+
+
+def test_after_the_appeal_nothing_until_meta_s_60_days_end_then_the_attorney_general():
+    events = (SUBMITTED, REFUSED, APPEALED)
+    with pytest.raises(NothingToEscalate) as waiting:
+        escalate("us-va", *events, today=date(2026, 5, 24))
+    assert waiting.value.possible_from == date(2026, 5, 25)
+    assert "appeal" in waiting.value.message
+    documents = escalate("us-va", *events, today=date(2026, 5, 25))
+    assert kinds(documents) == ["complaint-us", "ftc"]
+    complaint = documents[0]
+    assert complaint.recipient.startswith("Office of the Attorney General of Virginia")
+    text = complaint.markdown
+    assert "On 20 March 2026 Meta refused." in text
+    assert "On 25 March 2026 I appealed to Meta, as Va. Code § 59.1-577(C) provides." in text
+    assert "decide on my appeal by 24 May 2026" in text
+    timeline = text.split("## Timeline", 1)[1]
+    assert "**25 March 2026**: Appeal filed with Meta – sent through the \\*privacy\\* form" in (
+        timeline
+    )
+
+
+def test_a_denied_appeal_goes_to_the_attorney_general_at_once():
+    events = (SUBMITTED, REFUSED, APPEALED, APPEAL_DENIED)
+    documents = escalate("us-va", *events, today=date(2026, 4, 21))
+    assert kinds(documents) == ["complaint-us", "ftc"]
+    text = documents[0].markdown
+    assert "On 20 March 2026 Meta refused." in text
+    assert "On 20 April 2026 Meta denied my appeal." in text
+    assert "our decision stands. \\[details\\](https://x)" in text
+    assert "decide on my appeal by" not in text
+    assert "APPEAL\\_9" in text
+
+
+def test_the_appeal_letter_is_only_for_states_whose_law_has_one():
+    req = request("us-state", SUBMITTED, REFUSED)
+    with pytest.raises(OptionError, match="no appeal"):
+        letter(
+            "appeal",
+            request=req,
+            jurisdiction=JURISDICTIONS["us-state"],
+            authority=CPPA,
+            today=date(2026, 3, 21),
+        )
+
+
+def test_a_colorado_appeal_names_the_45_days_and_the_60_day_extension():
+    colorado = Jurisdiction(
+        code="US-CO", name="Colorado", regime="us-state", can_object=False,
+        law="Colorado Privacy Act", response_days=45, extension_days=45, appeal_days=45,
+        appeal_extension_days=60, appeal_law="C.R.S. § 6-1-1306(3)", authorities=("usvaag",),
+    )  # fmt: skip
+    req = request("us-va", SUBMITTED, REFUSED, jurisdiction="US-CO")
+    for language in LANGUAGES:
+        text = letter(
+            "appeal", request=req, jurisdiction=colorado, authority=None,
+            today=date(2026, 3, 21), language=language,
+        ).markdown  # fmt: skip
+        assert "6-1-1306(3)" in text and re.search(r"\b45\b", text), language
+        assert re.search(r"\b60\b", text), language
+        assert long_date(date(2026, 5, 5), language) in text, language  # 21 March + 45 days
+
+
+@pytest.mark.parametrize("language", list(LANGUAGES))
+def test_every_appeal_cites_the_provision_the_request_and_its_dates(language):
+    document = write("appeal", "us-va", (SUBMITTED, ACK, REFUSED), language, date(2026, 3, 21))
+    text = document.markdown
+    assert "59.1-577(C)" in document.title and "59.1-577(C)" in text
+    for day in (date(2026, 1, 31), date(2026, 3, 20), date(2026, 5, 20)):
+        assert long_date(day, language) in text, day
+    assert "CASE-7\\_77" in text
+    assert "Office of the Attorney General of Virginia" in text
+    assert document.recipient.startswith("Meta Platforms, Inc.")
 
 
 def test_the_us_gets_the_ftc_report_and_an_honest_note():
@@ -799,16 +916,22 @@ _SCENARIOS = {
         ev(Status.REFUSED, date(2026, 2, 20)),
         ev(Status.REMINDED, date(2026, 2, 20)),
     ),
+    "appealed": (SUBMITTED, REFUSED, APPEALED),
+    "appeal after silence": (SUBMITTED, ACK, ev(Status.APPEALED, date(2026, 3, 20))),
+    "appeal denied": (SUBMITTED, REFUSED, APPEALED, APPEAL_DENIED),
+    "appeal extended": (SUBMITTED, REFUSED, APPEALED, ev(Status.EXTENDED, date(2026, 4, 1))),
 }
 
 
-@pytest.mark.parametrize("regime", ["gdpr", "uk-gdpr", "fadp", "lgpd", "us-state"])
+@pytest.mark.parametrize("regime", ["gdpr", "uk-gdpr", "fadp", "lgpd", "us-state", "us-va"])
 @pytest.mark.parametrize("scenario", sorted(_SCENARIOS))
 def test_escalation_follows_the_deadlines_day_by_day(regime, scenario):
     events = _SCENARIOS[scenario]
     req = request(regime, *events)
     jurisdiction = JURISDICTIONS[regime]
-    steps = [d for d in deadlines(req, jurisdiction) if d.kind in ("reminder", "complaint")]
+    steps = [
+        d for d in deadlines(req, jurisdiction) if d.kind in ("reminder", "appeal", "complaint")
+    ]
     day = date(2026, 1, 31)
     while day <= date(2026, 9, 30):
         due = {d.kind for d in steps if d.due <= day}
@@ -821,9 +944,11 @@ def test_escalation_follows_the_deadlines_day_by_day(regime, scenario):
             assert due, (day, letters)
             expected = {
                 "complaint": {"gdpr": ["complaint"], "fadp": ["complaint"], "lgpd": ["complaint"],
-                              "uk-gdpr": ["complaint-ico"], "us-state": ["complaint-us", "ftc"]},
+                              "uk-gdpr": ["complaint-ico"], "us-state": ["complaint-us", "ftc"],
+                              "us-va": ["complaint-us", "ftc"]},
+                "appeal": {"us-va": ["appeal"]},
                 "reminder": {r: ["reminder"] for r in ("gdpr", "fadp", "lgpd", "uk-gdpr")},
-            }["complaint" if "complaint" in due else "reminder"][regime]  # fmt: skip
+            }[next(k for k in ("complaint", "appeal", "reminder") if k in due)][regime]  # fmt: skip
             assert letters == expected, (day, letters)
         day += timedelta(days=9)
 

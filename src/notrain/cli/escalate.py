@@ -27,6 +27,7 @@ _RECORD_AS = {
     "complaint-ico": "complaint-filed",
     "complaint-us": "complaint-filed",
     "deletion-request": "submitted",
+    "appeal": "appeal-filed",
 }
 """How to record each letter once sent (an FTC report is a note: it does not answer the request)."""
 
@@ -85,10 +86,11 @@ def escalate_command(
     In the EU/EEA: a reminder to Meta when the answer is merely overdue, then a
     complaint to your own data protection authority (it forwards it to the Irish DPC,
     Meta's lead authority). In the UK: the first-contact letter the ICO expects, then
-    the ICO complaint. In the US: a deletion request under your state's law, a
-    complaint to the attorney general or the California Privacy Protection Agency,
-    and the FTC route. Every letter is prefilled with your name, the dates, Meta's
-    reference numbers and the whole timeline. notrain sends nothing: you do.
+    the ICO complaint. In the US: a deletion request under your state's law, the
+    appeal to Meta that most state laws require first, a complaint to the attorney
+    general or the California Privacy Protection Agency, and the FTC route. Every
+    letter is prefilled with your name, the dates, Meta's reference numbers and the
+    whole timeline. notrain sends nothing: you do.
     """
     from notrain.rights.documents import write_document
     from notrain.rights.escalation import escalation_letters

@@ -133,7 +133,7 @@ def show_command(ctx: click.Context, request_id: int, as_json: bool) -> None:
 @click.option(
     "--status",
     "status_text",
-    help="New status: submitted, acknowledged, extension-notified, information-requested, honoured, refused, no-answer, reminder-sent, complaint-filed, closed.",
+    help="New status: submitted, acknowledged, extension-notified, information-requested, honoured, refused, no-answer, reminder-sent, appeal-filed, complaint-filed, closed.",
 )
 @click.option(
     "--on",

@@ -4,7 +4,8 @@ Periods in months follow calendar-month arithmetic (the rule of EU Regulation
 1182/71, which the GDPR's "one month" follows): a period starts the day after the
 event and ends on the same day of the month, one month later; when that month is
 shorter, on its last day (31 January + 1 month = 28 or 29 February). Periods in
-days (the US state laws' 45 days) are calendar days.
+days (the US state laws' 45 days, and the days Meta has to decide an appeal) are calendar
+days.
 
 The clock starts on the day Meta *received* the request, in Meta's time zone: an
 objection sent at 23:30 in California on 31 January reached Dublin on 1 February.
@@ -27,6 +28,7 @@ __all__ = [
     "SILENCE_DAYS",
     "Due",
     "add_months",
+    "appeal_due",
     "deadlines",
     "due",
     "happened_after",
@@ -126,9 +128,33 @@ _CONTACT = {
     Status.INFO_REQUESTED,
     Status.HONOURED,
     Status.REFUSED,
+    Status.APPEALED,
 }
 """Statuses that record real contact between the person and Meta (not "no answer", not a
 complaint to an authority)."""
+
+
+def appeal_due(request: Request, jurisdiction: Jurisdiction) -> tuple[date, bool] | None:
+    """When Meta must decide the person's latest appeal, and whether a valid extension applies;
+    None before an appeal or where the law has no appeal step.
+
+    An extension counts only when Meta notified it after the appeal and within the first period
+    (Colorado: "within forty-five days after receipt of the appeal")."""
+    appealed = request.last(Status.APPEALED)
+    if appealed is None or not jurisdiction.appeal_days:
+        return None
+    first = appealed.on + timedelta(days=jurisdiction.appeal_days)
+    extension = next(
+        (
+            e
+            for e in request.events
+            if e.status == Status.EXTENDED and happened_after(request, e, appealed)
+        ),
+        None,
+    )
+    if extension is not None and extension.on <= first and jurisdiction.appeal_extension_days:
+        return first + timedelta(days=jurisdiction.appeal_extension_days), True
+    return first, False
 
 
 def last_contact(request: Request) -> date | None:
@@ -146,8 +172,8 @@ def happened_after(request: Request, later: Event, earlier: Event) -> bool:
 
 def deadlines(request: Request, jurisdiction: Jurisdiction) -> list[Deadline]:
     """Every deadline of ``request`` in its current state, earliest first. These are the rules
-    :func:`notrain.rights.escalation.escalation_letters` follows too: a ``reminder`` or
-    ``complaint`` deadline that has come is what it writes.
+    :func:`notrain.rights.escalation.escalation_letters` follows too: a ``reminder``, ``appeal``
+    or ``complaint`` deadline that has come is what it writes.
 
     - Nothing before submission, after an honoured or closed request, or while Meta waits for
       information from the person (recording "no answer" afterwards restarts the clock).
@@ -156,8 +182,10 @@ def deadlines(request: Request, jurisdiction: Jurisdiction) -> list[Deadline]:
       (never before the deadline has passed) or after a month of silence.
     - UK: the concern raised with Meta first (the ICO's rule), the ICO complaint a month later or
       at once when Meta refuses again, within three months of the last contact.
-    - US states: the complaint to the attorney general or the CPPA once Meta refused or let its
-      45 days (90 with an extension) pass.
+    - US states: once Meta refused or let its 45 days (90 with an extension) pass, an appeal to
+      Meta where the state's law requires one (all but California), and the complaint to the
+      attorney general after Meta denies the appeal or lets its time to decide pass; in
+      California, the complaint to the CPPA at once.
     - After a complaint (GDPR, UK): the authority owes news within three months."""
     status = request.status
     if request.submitted_on is None or status in _FINAL or status == Status.INFO_REQUESTED:
@@ -192,7 +220,8 @@ def deadlines(request: Request, jurisdiction: Jurisdiction) -> list[Deadline]:
     response = response_due(request, jurisdiction)
     reminded = request.last(Status.REMINDED)
     refused = request.last(Status.REFUSED)
-    if response is not None and refused is None and reminded is None:
+    appealed = request.last(Status.APPEALED) if jurisdiction.appeal_days else None
+    if response is not None and refused is None and reminded is None and appealed is None:
         due_on, extended = response
         period = _period_words(jurisdiction, extended)
         add(
@@ -207,6 +236,8 @@ def deadlines(request: Request, jurisdiction: Jurisdiction) -> list[Deadline]:
         )
     if regime == "uk-gdpr":
         _uk_deadlines(request, response, reminded, refused, add)
+    elif regime == "us-state" and jurisdiction.appeal_days:
+        _appeal_deadlines(request, jurisdiction, response, refused, appealed, add)
     elif regime == "us-state":
         _us_state_deadlines(response, refused, add)
     elif refused is not None:
@@ -266,6 +297,73 @@ def _us_state_deadlines(
             "complaint to your state's attorney general (in California, the California Privacy "
             "Protection Agency) and the FTC report.",
         )
+
+
+def _appeal_deadlines(
+    request: Request,
+    jurisdiction: Jurisdiction,
+    response: tuple[date, bool] | None,
+    refused: Event | None,
+    appealed: Event | None,
+    add: Callable[..., None],
+) -> None:
+    """The US states that make Meta offer an appeal: appeal first, then the attorney general once
+    Meta denies the appeal (a refusal recorded after it) or lets its time to decide pass."""
+    law = jurisdiction.appeal_law
+    if appealed is None:
+        if refused is not None:
+            start, why = refused.on, "Meta refused your deletion request"
+        elif response is not None:
+            start, why = response[0] + timedelta(days=1), "Meta's time to answer has passed"
+        else:
+            return
+        add(
+            "appeal",
+            start,
+            f"{why}: appeal to Meta",
+            f"{jurisdiction.name}'s law makes Meta offer an appeal and decide it within "
+            f"{_appeal_words(jurisdiction)}; the attorney general comes after that. notrain "
+            "escalate writes the appeal.",
+            law,
+        )
+        return
+    if refused is not None and happened_after(request, refused, appealed):
+        add(
+            "complaint",
+            refused.on,
+            "Meta denied your appeal: you can complain now",
+            "notrain escalate writes the complaint to your state's attorney general and the FTC "
+            "report.",
+            law,
+        )
+        return
+    decided = appeal_due(request, jurisdiction)
+    if decided is None:
+        return
+    due_on, extended = decided
+    add(
+        "appeal-response",
+        due_on,
+        "Meta's decision on your appeal is due",
+        f"Meta must decide your appeal (filed {appealed.on.isoformat()}) within "
+        f"{_appeal_words(jurisdiction, extended)} and tell you why.",
+        law,
+    )
+    add(
+        "complaint",
+        due_on + timedelta(days=1),
+        "No decision on your appeal: you can complain",
+        "Meta did not decide your appeal in time. notrain escalate writes the complaint to your "
+        "state's attorney general and the FTC report.",
+        law,
+    )
+
+
+def _appeal_words(jurisdiction: Jurisdiction, extended: bool = False) -> str:
+    days = (jurisdiction.appeal_days or 0) + (
+        (jurisdiction.appeal_extension_days or 0) if extended else 0
+    )
+    return f"{days} days"
 
 
 def _uk_deadlines(

@@ -24,6 +24,9 @@ from notrain.rights.model import Authority, Document, Jurisdiction, Request, Sta
 
 __all__ = ["NothingToEscalate", "escalation_letters"]
 
+_STEPS = ("reminder", "appeal", "complaint")
+"""The deadlines that, once come, make escalation write a letter."""
+
 
 class NothingToEscalate(NotrainError):
     """The request needs no letter now: Meta honoured it, or its time has not run out yet.
@@ -47,22 +50,24 @@ def escalation_letters(
     """The letters ``request`` needs today, in the order to send them (``language`` as in
     :func:`letter`: None lets each letter choose).
 
-    The rules are those of :func:`~notrain.rights.deadlines.deadlines`: once a ``reminder`` or
-    ``complaint`` deadline has come, this writes that letter (the complaint when both have).
+    The rules are those of :func:`~notrain.rights.deadlines.deadlines`: once a ``reminder``,
+    ``appeal`` or ``complaint`` deadline has come, this writes that letter (the complaint when
+    another has come too).
 
     - EU/EEA (gdpr), Switzerland (fadp), Brazil (lgpd): a ``reminder`` to Meta, then a
       ``complaint`` to the person's own authority (the first of ``authorities``).
     - UK: the ``reminder`` is the concern the ICO expects people to raise with Meta first; then
       the ``complaint-ico``, with a note when the ICO's three months have passed.
     - US states: a ``deletion-request`` to Meta and the ``ftc`` report while none was sent;
-      then a ``complaint-us`` (to the first authority that is not the FTC: the CPPA or the
-      attorney general) and the ``ftc`` report.
+      where the state's law makes Meta offer an appeal (all but California), the ``appeal`` to
+      Meta once it refused or let its time pass; then a ``complaint-us`` (to the first authority
+      that is not the FTC: the CPPA or the attorney general) and the ``ftc`` report.
     - US without a state law: the ``ftc`` report, with a note that there is no opt-out.
     - Elsewhere: :class:`OptionError`, since there is no authority to escalate to.
 
     Raises :class:`NothingToEscalate` (with the date escalation becomes possible) when Meta
     honoured the request, the request is not submitted, a complaint is already filed, Meta
-    asked for information, or no reminder or complaint is due yet."""
+    asked for information, or no reminder, appeal or complaint is due yet."""
     regime = jurisdiction.regime
     if regime == "none":
         raise OptionError(
@@ -102,7 +107,7 @@ def escalation_letters(
     if regime not in ("gdpr", "fadp", "lgpd", "uk-gdpr", "us-state"):
         raise OptionError(f"notrain does not know how to escalate under the regime {regime!r}.")
     _check_open(request, regime)
-    steps = [d for d in deadlines(request, jurisdiction) if d.kind in ("reminder", "complaint")]
+    steps = [d for d in deadlines(request, jurisdiction) if d.kind in _STEPS]
     due_now = {d.kind for d in steps if d.due <= today}
     if not due_now:
         if not steps:
@@ -123,6 +128,18 @@ def escalation_letters(
             f"notrain has no record of the authority for {jurisdiction.name}.",
             hint="Check the jurisdiction's authorities in the rights data.",
         )
+    if "complaint" not in due_now and "appeal" in due_now:
+        decide_by = today + timedelta(days=jurisdiction.appeal_days or 0)
+        return [
+            _with_note(
+                write("appeal", authority),
+                "Record the appeal once you have sent it (notrain requests update "
+                f"{request_number(request)} --status appeal-filed). Meta then has "
+                f"{jurisdiction.appeal_days} days to decide (about {decide_by.isoformat()} if you "
+                "send it today); if it denies the appeal or does not decide in time, notrain "
+                f"escalate writes the complaint to {authority.name}.",
+            )
+        ]
     if "complaint" not in due_now:
         reminder = write("reminder", authority)
         if regime == "uk-gdpr":

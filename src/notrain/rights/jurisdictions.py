@@ -46,6 +46,9 @@ _FIELDS = {
     "response_months",
     "extension_days",
     "extension_months",
+    "appeal_days",
+    "appeal_extension_days",
+    "appeal_law",
     "authorities",
     "language",
     "summary",
@@ -91,6 +94,7 @@ def _build(fields: dict[str, Any], code: str, name: str | None = None) -> Jurisd
     extra_summary = fields.pop("summary_more", "")
     extra_alternatives = fields.pop("alternatives_more", [])
     fields.pop("aliases", None)
+    fields.pop("appeal_source", None)
     unknown = set(fields) - _FIELDS
     if unknown:
         raise NotrainError(f"Jurisdiction {code} has unknown fields: {', '.join(sorted(unknown))}.")

@@ -12,6 +12,9 @@ The kinds, and who each goes to:
   a report to the FDPIC (Switzerland); a petition to the ANPD (Brazil).
 - ``complaint-ico``: the complaint to the UK Information Commissioner's Office.
 - ``deletion-request``: to Meta Platforms, Inc. under a US state privacy law.
+- ``appeal``: to Meta Platforms, Inc., appealing its refusal or silence where the state's law
+  makes Meta offer an appeal before the attorney general steps in (all covered states but
+  California).
 - ``complaint-us``: to the state attorney general, or the California Privacy Protection Agency.
 - ``ftc``: the text for a report to the US Federal Trade Commission.
 
@@ -39,6 +42,7 @@ from notrain.rights.deadlines import (
     UK_ACKNOWLEDGE_DAYS,
     UK_ACKNOWLEDGE_FROM,
     add_months,
+    appeal_due,
     happened_after,
     last_contact,
     response_due,
@@ -66,6 +70,7 @@ LETTER_KINDS: dict[str, tuple[str, ...]] = {
     "complaint": ("gdpr", "fadp", "lgpd"),
     "complaint-ico": ("uk-gdpr",),
     "deletion-request": ("us-state",),
+    "appeal": ("us-state",),
     "complaint-us": ("us-state",),
     "ftc": ("us-state", "us"),
 }
@@ -73,7 +78,7 @@ LETTER_KINDS: dict[str, tuple[str, ...]] = {
 
 
 _TO_AUTHORITY = {"complaint", "complaint-ico", "complaint-us", "ftc"}
-_NEEDS_SUBMISSION = {"reminder", "complaint", "complaint-ico", "complaint-us"}
+_NEEDS_SUBMISSION = {"reminder", "appeal", "complaint", "complaint-ico", "complaint-us"}
 _ANSWERS = {Status.REFUSED, Status.INFO_REQUESTED, Status.ACKNOWLEDGED, Status.EXTENDED}
 _PLATFORM_NAMES = {"facebook": "Facebook", "instagram": "Instagram"}
 _EXCERPT_CHARS = 280
@@ -105,8 +110,12 @@ def letter(
     ``request_kind``, ``reason``, ``submitted``, ``reference``, ``due`` and ``extended`` (Meta's
     response deadline), ``refused`` and ``refusal_excerpt``, ``reminded``, ``acknowledged``,
     ``answer_by`` (the date the letter asks for an answer by), ``concern_answered``,
-    ``lead`` (the authority is the Irish DPC itself), ``last_contact``, ``window_ends``, ``within_window``, ``ack_missed``, ``uk_ack_days``,
-    ``response_days``, ``timeline`` (``on``, ``status``, ``note``, ``reference``, ``excerpt``),
+    ``lead`` (the authority is the Irish DPC itself), ``last_contact``, ``window_ends``,
+    ``within_window``, ``ack_missed``, ``uk_ack_days``, ``response_days``, the US appeal step
+    (``appeal_law``, ``appeal_days``, ``appeal_extension_days``, ``appealed``, ``appeal_due``,
+    ``appeal_extended``, ``appeal_refused`` and ``appeal_refusal_excerpt``, and
+    ``request_refused``: the refusal the appeal contests), ``timeline`` (``on``, ``status``,
+    ``note``, ``reference``, ``excerpt``),
     ``controller`` (``name``, ``address``, ``contact``) and ``authority`` (``name``,
     ``address``, ``email``, ``web``, ``form``; None for letters to Meta without one).
     Dates are ``date`` objects for the ``long_date`` filter; text is already escaped."""
@@ -133,6 +142,11 @@ def letter(
             f"Request {request.id or ''} was never submitted, so there is nothing to {kind} about.",
             hint=f"Record the date you sent it: notrain requests update {request_number(request)} "
             "--status submitted --on DATE.",
+        )
+    if kind == "appeal" and not jurisdiction.appeal_days:
+        raise OptionError(
+            f"The law of {jurisdiction.name} has no appeal to Meta before a complaint.",
+            hint="notrain escalate writes the complaint to the authority directly.",
         )
     if kind == "complaint-ico" and request.last(Status.REMINDED) is None:
         raise OptionError(
@@ -198,6 +212,8 @@ def _context(
         answer_by = add_months(today, ICO_WAIT_MONTHS)
     elif kind == "deletion-request" and jurisdiction.response_days:
         answer_by = today + timedelta(days=jurisdiction.response_days)
+    elif kind == "appeal" and jurisdiction.appeal_days:
+        answer_by = today + timedelta(days=jurisdiction.appeal_days)
     else:
         answer_by = today + timedelta(days=REMINDER_GRACE_DAYS)
     ack_missed = (
@@ -207,6 +223,7 @@ def _context(
         and concern_answered is None
     )
     return {
+        **_appeal(request, jurisdiction),
         "kind": kind,
         "regime": jurisdiction.regime,
         "law": _escape(jurisdiction.law),
@@ -241,6 +258,27 @@ def _context(
         },
         "authority": _authority(authority),
         "lead": authority is not None and authority.slug == LEAD_AUTHORITY,
+    }
+
+
+def _appeal(request: Request, jurisdiction: Jurisdiction) -> dict[str, Any]:
+    """The appeal step of a US state law: when the person appealed, when Meta had to decide, and
+    which refusal came before the appeal and which after it."""
+    appealed = request.last(Status.APPEALED) if jurisdiction.appeal_days else None
+    refusals = [e for e in request.events if e.status == Status.REFUSED]
+    after = [e for e in refusals if appealed is not None and happened_after(request, e, appealed)]
+    before = [e for e in refusals if appealed is None or not happened_after(request, e, appealed)]
+    due_on, extended = appeal_due(request, jurisdiction) or (None, False)
+    return {
+        "appeal_law": _escape(jurisdiction.appeal_law),
+        "appeal_days": jurisdiction.appeal_days,
+        "appeal_extension_days": jurisdiction.appeal_extension_days,
+        "appealed": appealed.on if appealed else None,
+        "appeal_due": due_on,
+        "appeal_extended": extended,
+        "appeal_refused": after[-1].on if after else None,
+        "appeal_refusal_excerpt": _escape(_excerpt(after[-1].reply)) if after else "",
+        "request_refused": before[-1].on if before else None,
     }
 
 

@@ -94,6 +94,15 @@ class Jurisdiction:
     """Months the controller has to answer, when the law counts in months (GDPR: 1)."""
     extension_months: int | None = None
     extension_days: int | None = None
+    appeal_days: int | None = None
+    """Days the controller has to decide an appeal of a refused or unanswered request, where the
+    law makes it offer one before the attorney general steps in (Virginia: 60); None where there
+    is no appeal step (California, and every regime outside the US)."""
+    appeal_extension_days: int | None = None
+    """Days an appeal decision can be extended by, when notified within the first period
+    (Colorado: 60)."""
+    appeal_law: str = ""
+    """The provision that requires the appeal, in words (``Va. Code § 59.1-577(C)``)."""
     authorities: tuple[str, ...] = ()
     """Slugs of the authorities a complaint goes to, most specific first."""
     language: str = "en"
@@ -135,6 +144,9 @@ class Status(StrEnum):
     REFUSED = "refused"
     NO_ANSWER = "no answer"
     REMINDED = "reminder sent"
+    APPEALED = "appeal filed"
+    """The person appealed Meta's refusal or silence, as US state laws other than California's
+    require before a complaint to the attorney general."""
     COMPLAINED = "complaint filed"
     CLOSED = "closed"
 
@@ -212,7 +224,9 @@ class Deadline:
     request_id: int | None
     kind: str
     """``response`` (Meta must answer), ``extended-response``, ``reminder`` (nudge Meta),
-    ``complaint`` (last day to complain comfortably), ``authority-update`` (the authority owes news)."""
+    ``appeal`` (appeal Meta's decision, US states), ``appeal-response`` (Meta must decide the
+    appeal), ``complaint`` (last day to complain comfortably), ``authority-update`` (the
+    authority owes news)."""
     due: date
     title: str
     description: str

@@ -45,6 +45,7 @@ _STATUS_ALIASES = {
     "silent": Status.NO_ANSWER,
     "reminded": Status.REMINDED,
     "reminder": Status.REMINDED,
+    "appeal": Status.APPEALED,
     "complained": Status.COMPLAINED,
     "complaint": Status.COMPLAINED,
 }

@@ -263,7 +263,8 @@ def _next_step_elsewhere(
         also = " and also asks for more information" if info else ""
         return (
             f"Meta refused your request{also}: {record} as refused, and `notrain escalate REQUEST` "
-            "writes the complaint to the authority with the timeline filled in."
+            "writes the next letter with the timeline filled in (where your state's law has an "
+            "appeal, the appeal to Meta comes first; then the complaint)."
         )
     if label == "info-requested":
         what = "proof of identity" if identity else "more information"
