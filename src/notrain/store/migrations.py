@@ -92,4 +92,45 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX rights_event_request ON rights_event (request_id, on_date);
     """,
+    # 4: watched policy documents, their versions (texts stored once, by sha256), and where
+    # each Open Terms Archive import stopped.
+    """
+    CREATE TABLE watch_document (
+        key TEXT PRIMARY KEY,
+        service TEXT NOT NULL,
+        doc_type TEXT NOT NULL,
+        jurisdiction TEXT NOT NULL,
+        language TEXT NOT NULL,
+        url TEXT NOT NULL,
+        selectors TEXT NOT NULL,
+        source TEXT NOT NULL,
+        checked TEXT,
+        added_by_user INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE watch_text (
+        sha256 TEXT PRIMARY KEY,
+        text TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE watch_version (
+        id INTEGER PRIMARY KEY,
+        document TEXT NOT NULL REFERENCES watch_document (key) ON DELETE CASCADE,
+        sha256 TEXT NOT NULL REFERENCES watch_text (sha256),
+        captured TEXT NOT NULL,
+        effective TEXT,
+        broken INTEGER NOT NULL DEFAULT 0,
+        broken_reason TEXT NOT NULL DEFAULT '',
+        origin TEXT NOT NULL DEFAULT '',
+        UNIQUE (document, sha256, captured)
+    );
+    CREATE INDEX watch_version_captured ON watch_version (document, captured);
+    CREATE INDEX watch_version_sha256 ON watch_version (sha256);
+    CREATE TABLE watch_ota_cursor (
+        repo TEXT NOT NULL,
+        branch TEXT NOT NULL,
+        last_commit TEXT NOT NULL,
+        imported_at TEXT NOT NULL,
+        PRIMARY KEY (repo, branch)
+    ) WITHOUT ROWID;
+    """,
 )
