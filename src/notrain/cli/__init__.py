@@ -19,6 +19,7 @@ from notrain.cli.requests import requests_group
 from notrain.cli.samples import samples_command
 from notrain.cli.scan import scan_command
 from notrain.cli.verify import verify_command
+from notrain.cli.watch import watch_group
 from notrain.cli.watermark import watermark_group
 
 __all__ = ["main"]
@@ -62,3 +63,4 @@ main.add_command(requests_group)
 main.add_command(escalate_command)
 main.add_command(facts_command)
 main.add_command(audit_command)
+main.add_command(watch_group)
