@@ -48,11 +48,13 @@ from notrain.audit.media import MEDIA_SUFFIXES
 from notrain.audit.model import MediaItem, MediaKind, Problem
 from notrain.audit.values import EARLIEST
 
-__all__ = ["HTML_LIMIT", "REQUEST_JSON", "html_date", "html_pages", "read_html"]
+__all__ = ["DOWNLOAD_PATH", "HTML_LIMIT", "REQUEST_JSON", "html_date", "html_pages", "read_html"]
 
+DOWNLOAD_PATH = "Accounts Center > Your information and permissions > Download your information"
+"""Where Meta's apps offer the export (the same path docs/audit.md gives)."""
 REQUEST_JSON = (
-    "This is Facebook's HTML export; for a complete audit, request a JSON export: Settings & "
-    "privacy > Settings > Download your information > Format: JSON"
+    "This is Facebook's HTML export; for a complete audit, request a JSON export: "
+    f"{DOWNLOAD_PATH} > Format: JSON"
 )
 HTML_LIMIT = 256 * 1024 * 1024
 """The largest HTML page read (Meta splits long lists over several pages)."""

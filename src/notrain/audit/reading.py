@@ -20,6 +20,7 @@ from PIL import Image, UnidentifiedImageError
 
 from notrain.audit.archive import Export
 from notrain.audit.facebook import detect_facebook, read_facebook
+from notrain.audit.facebook_html import DOWNLOAD_PATH
 from notrain.audit.instagram import detect_instagram, read_instagram
 from notrain.audit.inventory import build
 from notrain.audit.model import Inventory, MediaItem, Problem, Reading
@@ -92,8 +93,7 @@ def audit_export(paths: Sequence[Path | str]) -> tuple[Inventory, Exports]:
                 f"{', '.join(str(p) for p in paths)}" + (f" ({reasons})." if reasons else "."),
                 path=Path(paths[0]),
                 hint="Give the ZIP files Meta sent (all parts) or the folder they unpack to. "
-                "Request them in Accounts Center > Your information and permissions > "
-                "Download your information, in JSON format.",
+                f"Request them in {DOWNLOAD_PATH}, in JSON format.",
             )
         for reading in readings:
             problems.extend(reading.problems)
