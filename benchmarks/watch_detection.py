@@ -2,12 +2,12 @@
 AI-related changes reported where there are none.
 
 The EU Facebook, Instagram and Threads privacy-policy series in ``../shared/data/policies``
-(Markdown versions, December 2022 to mid-2026; see its SOURCE.md) are loaded as ``Version``s
-(capture time and stated effective date from the file names) and run through
-:func:`notrain.watch.detect.changes_in`. The loading step is the one function
-:func:`load_series`: the issue wants the series rebuilt into a temporary git repository in Open
-Terms Archive layout and imported with ``notrain watch import-ota``; when that import exists,
-replace the body of :func:`load_series` with it and nothing else changes.
+(Markdown versions, December 2022 to mid-2026; see its SOURCE.md) are rebuilt into a temporary
+git repository in Open Terms Archive layout (``<Service>/Privacy Policy.md``, one commit per
+version, committed at its capture time), imported into a fresh notrain database with
+:func:`notrain.watch.ota.import_ota` (what ``notrain watch import-ota`` runs), and the stored
+history is run through :func:`notrain.watch.detect.changes_in` (what ``notrain watch changes``
+and ``notrain watch check`` run). The reference reads the files themselves (:func:`load_series`).
 
 The reference is each folder's ``ai_changepoints.tsv``: AI-related sentences added (+) or
 removed (-) between consecutive copied versions. It is a raw sentence diff, so it also lists
@@ -44,19 +44,25 @@ import argparse
 import csv
 import hashlib
 import itertools
+import os
 import re
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from difflib import SequenceMatcher
 from pathlib import Path
 
+from notrain.store.database import Database
 from notrain.watch.detect import changes_in
 from notrain.watch.model import Change, Version
+from notrain.watch.ota import import_ota
 from notrain.watch.text import normalise
+from notrain.watch.versions import versions as stored_versions
 
 SERIES = (
     "pga-EU-en_Facebook_Privacy-Policy",
@@ -71,7 +77,8 @@ _NAME = re.compile(
 
 
 def load_series(folder: Path) -> list[Version]:
-    """The versions of one series, oldest capture first (the step to swap for the OTA import)."""
+    """The files of one series as versions, oldest capture first, for the reference: raw text,
+    capture time and stated effective date from the file names, commit prefix as origin."""
     versions = []
     for path in sorted(folder.glob("*.md")):
         match = _NAME.search(path.name)
@@ -89,6 +96,56 @@ def load_series(folder: Path) -> list[Version]:
             )
         )
     return sorted(versions, key=lambda v: v.captured)
+
+
+def import_series(folder: Path, files: list[Version]) -> tuple[list[Version], float]:
+    """The series as notrain stores it after ``import-ota``, and the import's seconds.
+
+    Each file is committed to a temporary repository at its capture time; the imported
+    versions get their file's commit prefix back as ``origin``, to be matched with the labels."""
+    service = folder.name.removeprefix("pga-EU-en_").split("_")[0]
+    with tempfile.TemporaryDirectory() as work:
+        repo = Path(work) / "versions"
+        (repo / service).mkdir(parents=True)
+        _git(repo, "init", "-q", "-b", "main")
+        for version in files:
+            (repo / service / "Privacy Policy.md").write_text(version.text, "utf-8")
+            moment = version.captured.isoformat()
+            _git(repo, "add", "-A")
+            _git(
+                repo,
+                "commit", "-q", "--allow-empty", "-m", f"Record {service} {version.origin}",
+                env={"GIT_AUTHOR_DATE": moment, "GIT_COMMITTER_DATE": moment},
+            )  # fmt: skip
+        shas = _git(repo, "log", "--reverse", "--format=%H").split()
+        file_commit = {f"ota:{sha}": v.origin for sha, v in zip(shas, files, strict=True)}
+        db = Database(Path(work) / "notrain.db")
+        try:
+            start = time.perf_counter()
+            result = import_ota(db, repo)
+            seconds = time.perf_counter() - start
+            stored = stored_versions(db, result.documents[0])
+        finally:
+            db.close()
+    return [replace(v, origin=file_commit[v.origin]) for v in stored], seconds
+
+
+def _git(repo: Path, *args: str, env: dict[str, str] | None = None) -> str:
+    done = subprocess.run(
+        ["git", "-C", str(repo), *args],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={
+            **os.environ,
+            "GIT_AUTHOR_NAME": "benchmark",
+            "GIT_AUTHOR_EMAIL": "benchmark@notrain.invalid",
+            "GIT_COMMITTER_NAME": "benchmark",
+            "GIT_COMMITTER_EMAIL": "benchmark@notrain.invalid",
+            **(env or {}),
+        },
+    )
+    return done.stdout
 
 
 def canonical(text: str) -> str:
@@ -185,6 +242,7 @@ class Score:
     false_positives: list[tuple[str, Change]]
     missed: list[Point]
     seconds: float
+    import_seconds: float
 
     @property
     def recall(self) -> float:
@@ -197,16 +255,17 @@ class Score:
 
 def score_series(folder: Path) -> tuple[Score, dict[str, Point], dict[str, list[Change]]]:
     """Run the detector on one series and score it against its labels."""
-    versions = load_series(folder)
+    files = load_series(folder)
+    stored, import_seconds = import_series(folder, files)
     start = time.perf_counter()
-    changes = changes_in(versions)
+    changes = changes_in(stored)
     seconds = time.perf_counter() - start
-    commit_at = {v.captured: v.origin for v in versions}
+    commit_at = {v.captured: v.origin for v in stored}
     by_commit: dict[str, list[Change]] = defaultdict(list)
     for change in changes:
         if change.ai_related:
             by_commit[commit_at[change.captured]].append(change)
-    points = reference(folder, versions)
+    points = reference(folder, files)
     expected = {c for c, p in points.items() if p.expected}
     found = {c for c in expected if by_commit.get(c)}
     sentences = [(c, s) for c in expected for s in points[c].substantive]
@@ -219,7 +278,8 @@ def score_series(folder: Path) -> tuple[Score, dict[str, Point], dict[str, list[
     ]
     score = Score(
         series=folder.name,
-        versions=len(versions),
+        versions=len(stored),
+        import_seconds=import_seconds,
         labelled=len(points),
         expected=len(expected),
         found=len(found),
@@ -249,16 +309,16 @@ def table(scores: list[Score]) -> str:
     lines = [
         (
             "| series | versions | labelled change points | substantive | found | recall "
-            "| labelled sentences found | false positives | precision | seconds |"
+            "| labelled sentences found | false positives | precision | import s | detect s |"
         ),
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for s in scores:
         lines.append(
             f"| {s.series.removeprefix('pga-EU-en_').removesuffix('_Privacy-Policy')} "
             f"| {s.versions} | {s.labelled} | {s.expected} | {s.found} | {s.recall:.0%} "
             f"| {s.sentences_found}/{s.sentences} | {len(s.false_positives)} "
-            f"| {s.precision:.0%} | {s.seconds:.1f} |"
+            f"| {s.precision:.0%} | {s.import_seconds:.1f} | {s.seconds:.1f} |"
         )
     return "\n".join(lines)
 

@@ -127,7 +127,7 @@ def test_classify_an_added_ai_purpose() -> None:
         "Added in 'Legitimate interests': 'Develop and improve artificial intelligence "
         "technology (also called AI at Meta) on Meta Products and for third parties' (and 1 "
         "more sentence). This concerns AI training on your public posts, based on legitimate "
-        "interests. You can object: notrain object"
+        "interests."
     )
 
 

@@ -133,4 +133,32 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (repo, branch)
     ) WITHOUT ROWID;
     """,
+    # 5: checking watched documents (validators for conditional requests, the last result, how
+    # far changes have been reported), the changes reported, display names, and the person's
+    # settings.
+    """
+    ALTER TABLE watch_document ADD COLUMN name TEXT NOT NULL DEFAULT '';
+    CREATE TABLE watch_state (
+        document TEXT PRIMARY KEY REFERENCES watch_document (key) ON DELETE CASCADE,
+        etag TEXT NOT NULL DEFAULT '',
+        last_modified TEXT NOT NULL DEFAULT '',
+        checked_at TEXT,
+        status TEXT NOT NULL DEFAULT '',
+        message TEXT NOT NULL DEFAULT '',
+        reported_through TEXT
+    ) WITHOUT ROWID;
+    CREATE TABLE watch_change (
+        id INTEGER PRIMARY KEY,
+        document TEXT NOT NULL REFERENCES watch_document (key) ON DELETE CASCADE,
+        captured TEXT NOT NULL,
+        reported_at TEXT NOT NULL,
+        ai_related INTEGER NOT NULL,
+        change TEXT NOT NULL
+    );
+    CREATE INDEX watch_change_captured ON watch_change (captured);
+    CREATE TABLE setting (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) WITHOUT ROWID;
+    """,
 )

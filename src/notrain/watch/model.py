@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-__all__ = ["Change", "Document", "Version"]
+__all__ = ["Change", "Document", "Version", "document_name"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -21,6 +21,8 @@ class Document:
     """Stable id, e.g. ``facebook/privacy-policy/eu-en``."""
     service: str
     doc_type: str
+    name: str = ""
+    """How people call it: "Facebook privacy policy (EU)"; see :func:`document_name`."""
     jurisdiction: str = ""
     language: str = "en"
     url: str = ""
@@ -69,3 +71,17 @@ class Change:
     """The words that made it AI-related."""
     summary: str = ""
     effective: date | None = None
+
+
+def document_name(document: Document) -> str:
+    """The document's display name: its own, or one made from service, type and region.
+
+    "facebook", "privacy-policy", "EU" gives "Facebook privacy policy (EU)"; an Open Terms
+    Archive import ("Facebook", "Privacy Policy") gives "Facebook privacy policy"."""
+    if document.name:
+        return document.name
+    service = document.service.replace("-", " ").replace("_", " ").strip()
+    service = service[:1].upper() + service[1:]
+    kind = document.doc_type.replace("-", " ").replace("_", " ").strip().lower()
+    region = f" ({document.jurisdiction})" if document.jurisdiction else ""
+    return f"{service} {kind}{region}".strip()

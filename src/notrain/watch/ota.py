@@ -29,6 +29,7 @@ from typing import IO, TYPE_CHECKING, Self
 
 from notrain.errors import InputError, NotrainError
 from notrain.watch.model import Document, Version
+from notrain.watch.state import set_baseline
 from notrain.watch.text import broken, effective_date, normalise
 from notrain.watch.versions import add_versions, document, latest_good, save_document, text_sha256
 
@@ -145,6 +146,7 @@ def import_ota(
             touched.update(version.document for version in new)
             _remember(db, repo_key, branch, chunk[-1].sha)
         _remember(db, repo_key, branch, head)
+        set_baseline(db, touched)
     return ImportResult(
         repo=git.root,
         branch=branch,

@@ -165,4 +165,4 @@ def _meaning(change: Change, found: Relevance) -> str:
         concern = "This concerns your right to object to how your information is used"
     if change.kind == "removed":
         return f"{concern}: the policy no longer says this."
-    return f"{concern}. You can object: notrain object"
+    return f"{concern}."

@@ -152,7 +152,7 @@ _QUOTES = str.maketrans(
 )  # fmt: skip
 
 
-@lru_cache(maxsize=16)  # one history walk normalises each capture for several comparisons
+@lru_cache(maxsize=128)  # a history walk normalises each capture for several comparisons
 def normalise(markdown: str) -> str:
     """The canonical Markdown of a capture: equal for two captures that differ only in style.
 

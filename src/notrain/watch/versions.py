@@ -63,10 +63,10 @@ def save_document(db: Database, document: Document, *, added_by_user: bool = Fal
     as opposed to the ones notrain ships or an import created."""
     with db.conn:
         db.conn.execute(
-            "INSERT INTO watch_document (key, service, doc_type, jurisdiction, language, url, "
-            "selectors, source, checked, added_by_user, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (key) DO UPDATE SET service = excluded.service, "
+            "INSERT INTO watch_document (key, service, doc_type, name, jurisdiction, language, "
+            "url, selectors, source, checked, added_by_user, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET service = excluded.service, name = excluded.name, "
             "doc_type = excluded.doc_type, jurisdiction = excluded.jurisdiction, "
             "language = excluded.language, url = excluded.url, selectors = excluded.selectors, "
             "source = excluded.source, checked = excluded.checked, "
@@ -75,6 +75,7 @@ def save_document(db: Database, document: Document, *, added_by_user: bool = Fal
                 document.key,
                 document.service,
                 document.doc_type,
+                document.name,
                 document.jurisdiction,
                 document.language,
                 document.url,
@@ -222,6 +223,7 @@ def _document_from_row(row: sqlite3.Row) -> Document:
         key=row["key"],
         service=row["service"],
         doc_type=row["doc_type"],
+        name=row["name"],
         jurisdiction=row["jurisdiction"],
         language=row["language"],
         url=row["url"],
