@@ -27,7 +27,7 @@ AI = (
 
 def page(extra: str = "") -> str:
     return (
-        '<html><head><title>Privacy</title></head><body><nav>Home · Log in</nav><main>'
+        "<html><head><title>Privacy</title></head><body><nav>Home · Log in</nav><main>"
         f'<div class="terms"><h1>Privacy Policy</h1><p>Effective 1 March 2026</p>{SECTIONS}'
         f"{f'<p>{extra}</p>' if extra else ''}</div></main></body></html>"
     )
@@ -160,12 +160,11 @@ def test_remove_forgets_a_document(server: PolicyServer) -> None:
     run("add", server.url("/privacy"), "--no-check")
     key = json.loads(run("list", "--json")[1])[0]["key"]
 
-    code, out = run("remove", key)
+    code, _ = run("remove", key)
 
     assert code == 0
     assert json.loads(run("list", "--json")[1]) == []
-    code, out = run("remove", key)
-    assert code == 2
+    assert run("remove", key)[0] == 2
 
 
 def test_run_checks_and_stops_after_the_runs_asked(server: PolicyServer) -> None:
@@ -206,3 +205,17 @@ def test_check_with_nothing_watched_says_how_to_start() -> None:
 
     assert code == 0
     assert "notrain watch add" in out
+
+
+def test_markup_in_names_and_policy_text_is_printed_as_is(server: PolicyServer) -> None:
+    code, out = run(
+        "add", server.url("/privacy"), "--selector", ".terms", "--name", "Evil [/] :smile:"
+    )
+    assert code == 0, out
+    server.page("/privacy", page("We train [bold]generative AI models[/bold] on posts :smile:."))
+
+    code, out = run("check")
+
+    assert code == EXIT_CHANGES, out
+    assert "Evil [/] :smile:" in out
+    assert ":smile:" in out and "😄" not in out

@@ -132,7 +132,12 @@ def test_conditional_requests_use_the_servers_validators(db, server) -> None:
         if request.headers.get("If-None-Match") == '"v1"':
             send(request, 304, headers={"ETag": '"v1"'})
         else:
-            send(request, 200, page, headers={"ETag": '"v1"', "Last-Modified": "Mon, 16 Jun 2025 00:00:00 GMT"})
+            send(
+                request,
+                200,
+                page,
+                headers={"ETag": '"v1"', "Last-Modified": "Mon, 16 Jun 2025 00:00:00 GMT"},
+            )
 
     server.route("/privacy", answer)
     watch(db, server, "example/privacy-policy/eu-en", "/privacy")
@@ -285,3 +290,120 @@ def _env(extra: dict[str, str]) -> dict[str, str]:
     import os
 
     return {**os.environ, **extra}
+
+
+def test_a_validator_that_cannot_be_sent_back_is_not_kept(db, server) -> None:
+    server.page("/privacy", policy_page(), headers={"ETag": '"v1-\u00e9t\u00e9"'})
+    watch(db, server, "example/privacy-policy/eu-en", "/privacy")
+    one_pass(db)
+
+    report = one_pass(db)
+
+    assert report.results[0].status == "unchanged"
+    assert "if-none-match" not in server.requests_to("/privacy")[1].headers
+
+
+def test_a_page_the_parser_rejects_fails_alone(db, server) -> None:
+    server.page("/bad", "<html><body><![ foo<p>text</p></body></html>")
+    server.page("/good", policy_page())
+    watch(db, server, "bad/privacy-policy/eu-en", "/bad")
+    watch(db, server, "good/privacy-policy/eu-en", "/good")
+
+    report = one_pass(db)
+
+    status = {result.document.service: result.status for result in report.results}
+    assert status == {"bad": "broken", "good": "new"}
+
+
+def test_an_unexpected_failure_is_an_error_for_that_document_only(
+    db, server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import notrain.watch.extract as extract_module
+
+    server.page("/privacy", policy_page())
+    watch(db, server, "example/privacy-policy/eu-en", "/privacy")
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(extract_module, "extract", explode)
+
+    report = one_pass(db)
+
+    (result,) = report.results
+    assert result.status == "error" and "boom" in result.message
+    assert "bug" in result.hint
+
+
+def test_a_fallback_capture_is_kept_aside_until_the_selectors_match_again(db, server) -> None:
+    server.page("/privacy", policy_page())
+    watch(db, server, "example/privacy-policy/eu-en", "/privacy")
+    one_pass(db)
+    renamed = policy_page(AI_SENTENCE, css="x9f_policy_container").replace(
+        "<footer>",
+        "<aside><p>Related: how to download your information, and more.</p></aside><footer>",
+    )
+    server.page("/privacy", renamed)
+
+    report = one_pass(db)
+
+    assert report.results[0].status == "attention"
+    assert report.changes == ()
+    assert versions(db, "example/privacy-policy/eu-en")[-1].broken
+
+
+def test_new_selectors_start_over_instead_of_reporting_the_edit(db, server) -> None:
+    from notrain.watch.watchlist import resolve_targets, watch_documents
+
+    page = policy_page()
+
+    def answer(request) -> None:
+        send(request, 200, page, headers={"ETag": '"same"'})
+
+    server.route("/privacy", answer)
+    document = watch(db, server, "example/privacy-policy/eu-en", "/privacy", remove=())
+    one_pass(db)
+    (edited,) = resolve_targets(db, [document.key], remove=["#cookie-banner"])
+    watch_documents(db, [edited])
+
+    report = one_pass(db)
+
+    assert report.results[0].status == "new"
+    assert "starting point" in report.results[0].message
+    assert report.changes == ()
+    assert "if-none-match" not in server.requests_to("/privacy")[-1].headers
+    page = policy_page(AI_SENTENCE)
+
+    later = one_pass(db)
+
+    (change,) = later.changes
+    assert change.ai_related and not change.removed
+
+
+def test_a_lost_archive_clone_is_an_error_until_imported_from_its_new_place(
+    db, tmp_path: Path
+) -> None:
+    from notrain.watch.ota import import_ota
+
+    repo = tmp_path / "versions"
+    (repo / "Example").mkdir(parents=True)
+    subprocess.run(["git", "init", "-q", "-b", "main", str(repo)], check=True)
+    (repo / "Example" / "Privacy Policy.md").write_text(policy_markdown(), "utf-8")
+    git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "first"], check=True)
+    import_ota(db, repo)
+    moved = repo.rename(tmp_path / "elsewhere")
+
+    with fetcher() as active:
+        lost = check(db, fetcher=active)
+
+    assert lost.results[0].status == "error"
+    assert "gone" in lost.results[0].message
+    import_ota(db, moved)
+
+    with fetcher() as active:
+        found = check(db, fetcher=active)
+
+    assert found.ota_problems == ()
+    assert found.results[0].status == "followed"

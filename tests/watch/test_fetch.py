@@ -176,6 +176,29 @@ def test_a_slow_server_times_out_quickly(server, pauses) -> None:
     assert time.perf_counter() - started < 2
 
 
+def test_a_server_dripping_bytes_hits_the_total_limit(server, pauses) -> None:
+    def drip(request) -> None:
+        request.send_response(200)
+        request.send_header("Content-Type", "text/html")
+        request.end_headers()
+        for _ in range(40):
+            if server.closing.wait(0.05):
+                return
+            try:
+                request.wfile.write(b"<p>x</p>")
+                request.wfile.flush()
+            except OSError:
+                return
+
+    server.route("/drip", drip)
+    started = time.perf_counter()
+    with Fetcher(timeout=1, total_timeout=0.5, retries=0, sleep=pauses.append) as fetcher:
+        error = failure(fetcher, server.url("/drip"))
+    assert error.kind == "timeout"
+    assert "took more than" in error.message
+    assert time.perf_counter() - started < 1.5
+
+
 def test_a_redirect_to_a_login_page_is_a_login_wall(server, fetcher) -> None:
     server.page("/privacy", "", status=302, headers={"Location": "/login/?next=%2Fprivacy"})
     server.page("/login/", "<form><input name=email><button>Log in</button></form>")

@@ -15,7 +15,6 @@ from aiosmtpd.controller import Controller
 
 from notrain.errors import OptionError
 from notrain.store import Database
-from notrain.watch.check import CheckReport, CheckResult
 from notrain.watch.journal import record_changes
 from notrain.watch.model import Change, Document
 from notrain.watch.notify import (
@@ -82,19 +81,10 @@ def inbox():
     controller.stop()
 
 
-def report_with(*changes: Change) -> CheckReport:
-    return CheckReport(
-        checked_at=datetime.now(UTC),
-        results=(
-            CheckResult(document=DOCUMENT, status="changed", message="", changes=changes),
-        ),
-    )
-
-
 def test_the_feed_holds_the_reported_changes(db: Database, tmp_path: Path) -> None:
     record_changes(db, [CHANGE])
 
-    notified = notify(db, report_with(CHANGE), email=False)
+    notified = notify(db, email=False)
 
     assert notified.feed == feed_path(db) == tmp_path / "watch.atom"
     parsed = feedparser.parse(notified.feed.read_bytes())
@@ -108,7 +98,7 @@ def test_the_feed_holds_the_reported_changes(db: Database, tmp_path: Path) -> No
 def test_a_chosen_feed_path_is_remembered(db: Database, tmp_path: Path) -> None:
     chosen = tmp_path / "public" / "policies.atom"
 
-    notify(db, report_with(), feed=chosen, email=False)
+    notify(db, feed=chosen, email=False)
 
     assert chosen.is_file()
     assert feed_path(db) == chosen
@@ -126,7 +116,7 @@ def test_email_goes_through_the_persons_server(db: Database, inbox: Inbox) -> No
     )
     record_changes(db, [CHANGE])
 
-    notified = notify(db, report_with(CHANGE))
+    notified = notify(db)
 
     assert notified.emailed == ("ann@example.com",)
     assert notified.email_error == ""
@@ -142,23 +132,56 @@ def test_no_changes_no_email(db: Database, inbox: Inbox) -> None:
         recipients=["a@example.com"],
     )  # fmt: skip
 
-    notified = notify(db, report_with())
+    notified = notify(db)
 
     assert notified.emailed == ()
     assert inbox.messages == []
 
 
-def test_a_mail_failure_does_not_undo_the_check(db: Database) -> None:
+def test_a_mail_failure_is_retried_with_the_next_check(db: Database, inbox: Inbox) -> None:
     configure_email(
         db, host="127.0.0.1", port=9, security="none", sender="a@example.com",
         recipients=["a@example.com"],
     )  # fmt: skip
+    record_changes(db, [CHANGE])
 
-    notified = notify(db, report_with(CHANGE))
+    failed = notify(db)
 
-    assert notified.emailed == ()
-    assert "127.0.0.1" in notified.email_error
-    assert notified.feed is not None and notified.feed.is_file()
+    assert failed.emailed == ()
+    assert "127.0.0.1" in failed.email_error
+    assert failed.feed is not None and failed.feed.is_file()
+    configure_email(db, port=inbox.port)
+
+    retried = notify(db)
+
+    assert retried.emailed == ("a@example.com",)
+    assert "AI at Meta" in inbox.messages[0].get_body(("plain",)).get_content()
+    assert notify(db).emailed == ()
+    assert len(inbox.messages) == 1
+
+
+def test_changes_from_before_email_was_set_up_are_not_sent(db: Database, inbox: Inbox) -> None:
+    record_changes(db, [CHANGE])
+    configure_email(
+        db, host="127.0.0.1", port=inbox.port, security="none", sender="a@example.com",
+        recipients=["a@example.com"],
+    )  # fmt: skip
+
+    assert notify(db).emailed == ()
+    assert inbox.messages == []
+
+
+def test_a_feed_that_cannot_be_written_is_reported_and_not_remembered(
+    db: Database, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+
+    notified = notify(db, feed=blocker / "feed.atom", email=False)
+
+    assert notified.feed is None
+    assert "feed" in notified.feed_error.lower() or str(blocker) in notified.feed_error
+    assert feed_path(db) == tmp_path / "watch.atom"
 
 
 def test_the_password_comes_from_the_environment_and_is_never_stored(
@@ -175,14 +198,17 @@ def test_the_password_comes_from_the_environment_and_is_never_stored(
     stored = email_setting(db)
     assert stored["port"] == 587 and stored["security"] == "starttls"
     assert "password" not in stored
+    record_changes(db, [CHANGE])
 
-    notified = notify(db, report_with(CHANGE))
+    notified = notify(db)
 
     assert PASSWORD_ENV in notified.email_error
 
 
 def test_settings_change_piece_by_piece(db: Database) -> None:
-    configure_email(db, host="smtp.example.com", sender="a@example.com", recipients=["a@example.com"])
+    configure_email(
+        db, host="smtp.example.com", sender="a@example.com", recipients=["a@example.com"]
+    )
     configure_email(db, security="ssl")
 
     stored = email_setting(db)

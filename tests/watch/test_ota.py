@@ -267,3 +267,42 @@ def test_three_hundred_commits(ota, db, tmp_path):
     threads = versions(db, "threads/privacy-policy/ota")
     assert len(threads) == 100
     assert threads[-1].captured == datetime.fromtimestamp(1672531200 + 299 * 86400, UTC)
+
+
+def test_a_technical_upgrade_commit_is_not_reported(tmp_path) -> None:
+    """The archive's "Apply technical or declaration upgrade" commits re-capture a document
+    with new selectors: later versions are compared with them, but they are not news."""
+    import os
+    import subprocess
+
+    from notrain.store import Database
+    from notrain.watch.detect import changes_in
+    from notrain.watch.ota import import_ota
+    from notrain.watch.versions import versions
+
+    repo = tmp_path / "versions"
+    (repo / "Example").mkdir(parents=True)
+    subprocess.run(["git", "init", "-q", "-b", "main", str(repo)], check=True)
+    body = "\n\n".join(
+        f"## Part {n}\n\nWe keep information for purpose {n} as long as we need it for that."
+        for n in range(12)
+    )
+    texts = (
+        ("Record", f"# Policy\n\n{body}\n"),
+        ("Apply technical or declaration upgrade on Example Privacy Policy",
+         f"# Policy\n\n{body}\n\nWe use your posts to train generative AI models.\n"),
+        ("Record", (f"# Policy\n\n{body}\n\nWe use your posts to train generative AI models.\n\n"
+         "We keep logs for thirty days.\n")),
+    )  # fmt: skip
+    for day, (subject, text) in enumerate(texts, 1):
+        (repo / "Example" / "Privacy Policy.md").write_text(text, "utf-8")
+        moment = f"2025-01-0{day}T00:00:00Z"
+        env = {**os.environ, "GIT_AUTHOR_DATE": moment, "GIT_COMMITTER_DATE": moment}
+        git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.com"]
+        subprocess.run([*git, "add", "-A"], check=True)
+        subprocess.run([*git, "commit", "-qm", subject], check=True, env=env)
+    with Database(tmp_path / "notrain.db") as db:
+        import_ota(db, repo)
+        found = changes_in(versions(db, "example/privacy-policy/ota"))
+
+    assert [change.added for change in found] == [("We keep logs for thirty days.",)]

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 import click
 from rich.console import Console
+from rich.markup import escape
 
 from notrain.errors import NotrainError, OptionError
 from notrain.store import Database
@@ -28,8 +29,9 @@ __all__ = [
 EXIT_FAILED = 1
 EXIT_INTERRUPTED = 130
 
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+console = Console(highlight=False, emoji=False)
+err_console = Console(stderr=True, highlight=False, emoji=False)
+"""Neither turns ``:smile:`` in a policy or a file name into an emoji."""
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -44,9 +46,9 @@ def handle_errors(func: F) -> F:
         except OptionError as exc:
             raise click.UsageError(str(exc)) from exc
         except NotrainError as exc:
-            err_console.print(f"[bold red]Error:[/] {exc.message}")
+            err_console.print(f"[bold red]Error:[/] {escape(exc.message)}")
             if exc.hint:
-                err_console.print(f"[dim]{exc.hint}[/]")
+                err_console.print(f"[dim]{escape(exc.hint)}[/]")
             sys.exit(EXIT_FAILED)
 
     return wrapper  # type: ignore[return-value]

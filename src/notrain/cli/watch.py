@@ -109,8 +109,8 @@ def add_command(
     is found; the first version read is the one later ones are compared with.
     """
     from notrain.watch.check import check
-    from notrain.watch.versions import save_document
-    from notrain.watch.watchlist import resolve_targets
+    from notrain.watch.notify import notify
+    from notrain.watch.watchlist import resolve_targets, watch_documents
 
     db = open_db(ctx)
     chosen = resolve_targets(
@@ -122,9 +122,9 @@ def add_command(
         name=name,
         language=language,
     )
-    for document in chosen:
-        save_document(db, document, added_by_user=True)
+    watch_documents(db, chosen)
     report = None if no_check else check(db, keys=[d.key for d in chosen], follow_ota=False)
+    notified = notify(db) if report is not None else None
     if as_json:
         click.echo(
             json.dumps(
@@ -137,15 +137,15 @@ def add_command(
             )
         )
         return
-    console.print(
-        f"[green]✓[/] Watching {len(chosen)} document{'s' if len(chosen) != 1 else ''}:"
-    )
+    console.print(f"[green]✓[/] Watching {len(chosen)} document{'s' if len(chosen) != 1 else ''}:")
     if report is None:
         for document in chosen:
             console.print(f"  {escape(_name(document))} [dim]{escape(document.key)}[/]")
         console.print("Read them with: notrain watch check")
         return
     _print_results(report)
+    if notified is not None:
+        _print_notified(notified)
     console.print("From now on: notrain watch check (or notrain watch run --every 1d).")
 
 
@@ -166,9 +166,7 @@ def list_command(ctx: click.Context, available: bool, region: str | None, as_jso
         from notrain.watch.catalog import load_catalog
 
         entries = [
-            e
-            for e in load_catalog()
-            if not region or e.jurisdiction in (region.upper(), "GLOBAL")
+            e for e in load_catalog() if not region or e.jurisdiction in (region.upper(), "GLOBAL")
         ]
         if as_json:
             click.echo(
@@ -535,10 +533,10 @@ def _one_pass(
     with err_console.status("Checking…") as status:
 
         def progress(done: int, total: int, document: Any) -> None:
-            status.update(f"Checked {done} of {total}: {_name(document)}")
+            status.update(f"Checked {done} of {total}: {escape(_name(document))}")
 
         report = check(db, keys=keys, follow_ota=not no_ota, progress=progress)
-    return report, notify(db, report, feed=feed, email=email)
+    return report, notify(db, feed=feed, email=email)
 
 
 def _show(report: CheckReport, notified: Notified, *, as_json: bool) -> None:
@@ -548,6 +546,7 @@ def _show(report: CheckReport, notified: Notified, *, as_json: bool) -> None:
                 _report_json(report)
                 | {
                     "feed": str(notified.feed) if notified.feed else None,
+                    "feed_error": notified.feed_error or None,
                     "emailed": list(notified.emailed),
                     "email_error": notified.email_error or None,
                 },
@@ -557,8 +556,14 @@ def _show(report: CheckReport, notified: Notified, *, as_json: bool) -> None:
         )
         return
     _print_results(report)
+    _print_notified(notified)
+
+
+def _print_notified(notified: Notified) -> None:
     if notified.feed:
         console.print(f"[dim]Feed: {escape(str(notified.feed))}[/]")
+    if notified.feed_error:
+        err_console.print(f"[bold red]Feed not written:[/] {escape(notified.feed_error)}")
     if notified.emailed:
         console.print(f"E-mailed to {escape(', '.join(notified.emailed))}.")
     if notified.email_error:
@@ -597,8 +602,11 @@ def _print_results(report: CheckReport) -> None:
             console.print(f"  [green]+[/] {escape(sentence)}")
         for sentence in change.removed[:3]:
             console.print(f"  [red]-[/] {escape(sentence)}")
-        more = len(change.added) + len(change.removed) - min(3, len(change.added)) - min(
-            3, len(change.removed)
+        more = (
+            len(change.added)
+            + len(change.removed)
+            - min(3, len(change.added))
+            - min(3, len(change.removed))
         )
         if more > 0:
             console.print(f"  [dim]… and {more} more (notrain watch changes --json)[/]")

@@ -149,10 +149,12 @@ MIGRATIONS: tuple[str, ...] = (
     ) WITHOUT ROWID;
     CREATE TABLE watch_change (
         id INTEGER PRIMARY KEY,
+        entry TEXT NOT NULL UNIQUE,
         document TEXT NOT NULL REFERENCES watch_document (key) ON DELETE CASCADE,
         captured TEXT NOT NULL,
         reported_at TEXT NOT NULL,
         ai_related INTEGER NOT NULL,
+        emailed INTEGER NOT NULL DEFAULT 0,
         change TEXT NOT NULL
     );
     CREATE INDEX watch_change_captured ON watch_change (captured);

@@ -1,6 +1,6 @@
 """The person's settings: small JSON values kept in the database under dotted keys.
 
-Settings that belong to a feature are named after it (``watch.smtp``, ``watch.feed``), so the
+Settings that belong to a feature are named after it (``watch.email``, ``watch.feed``), so the
 web app's settings page and the CLI read and write the same values.
 """
 

@@ -21,10 +21,10 @@ from typing import TYPE_CHECKING
 
 from notrain.errors import NotrainError, OptionError
 from notrain.watch.detect import changes_in
-from notrain.watch.journal import record_changes
+from notrain.watch.journal import insert_changes
 from notrain.watch.model import Change, Document, Version, document_name
 from notrain.watch.report import long_date
-from notrain.watch.state import CheckState, load_state, save_state, set_baseline
+from notrain.watch.state import CheckState, load_state, write_state
 from notrain.watch.text import broken, effective_date, normalise
 from notrain.watch.versions import add_version, documents, latest_good, text_sha256, versions
 
@@ -132,7 +132,7 @@ def check(
     active = fetcher or Fetcher()
     try:
         for done, document in enumerate(chosen, 1):
-            results.append(check_document(db, document, active, imports=imports))
+            results.append(check_document(db, document, active, imports=imports, problems=problems))
             if progress is not None:
                 progress(done, len(chosen), document)
     finally:
@@ -152,39 +152,54 @@ def check_document(
     fetcher: Fetcher,
     *,
     imports: Sequence[ImportResult] = (),
+    problems: Sequence[OtaProblem] = (),
 ) -> CheckResult:
     """Check one document: fetch it when it has a URL, then report its unreported changes."""
     state = load_state(db, document.key)
+    restarted = state.reported_through is None and latest_good(db, document.key) is not None
     if document.url:
-        status, message, hint, state = _read(db, document, fetcher, state)
+        try:
+            status, message, hint, state = _read(db, document, fetcher, state)
+        except Exception as exc:  # noqa: BLE001 (one page notrain cannot read must not stop the others)
+            status, hint = "error", _BUG_HINT
+            message = f"notrain could not read this page ({type(exc).__name__}: {exc})."
     else:
         added = sum(document.key in result.documents for result in imports)
         status, hint = "followed", ""
         message = "Followed through an Open Terms Archive clone" + (
             ": new versions imported." if added else "; nothing new in it."
         )
+        lost = [p for p in problems if p.repo and p.repo in document.source]
+        if lost:
+            status, message = "error", lost[0].message
+            hint = "Import the clone from where it is now: notrain watch import-ota PATH."
     changes, through = unreported_changes(db, document.key, state.reported_through)
     if status in ("unchanged", "followed") and changes:
         status = "changed"
     elif status == "changed" and not changes:
         status = "unchanged"
         message = "A new capture, but nothing in it is news (layout, links or rendering)."
+    if restarted and status in ("changed", "unchanged"):
+        status = "new"
+        message = (
+            "Read again with the new selectors: this version is the new starting point, and "
+            "later ones are compared with it."
+        )
     if status == "changed":
         ai = sum(change.ai_related for change in changes)
         message = f"{_count(len(changes), 'change')}" + (
             f", {ai} about AI training." if ai else ", none about AI training."
         )
-    record_changes(db, changes)
-    save_state(
-        db,
-        replace(
-            state,
-            checked_at=datetime.now(UTC),
-            status=status,
-            message=message,
-            reported_through=through,
-        ),
+    checked = replace(
+        state,
+        checked_at=datetime.now(UTC),
+        status=status,
+        message=message,
+        reported_through=through,
     )
+    with db.conn:  # the changes are recorded and counted as reported together, or neither
+        insert_changes(db.conn, changes)
+        write_state(db.conn, checked)
     return CheckResult(
         document=document, status=status, message=message, hint=hint, changes=tuple(changes)
     )
@@ -239,6 +254,12 @@ def _read(
         return "broken", exc.message, exc.hint or "", _with_validators(state, "", "")
     text = normalise(extracted.markdown)
     reason = broken(text, previous.text if previous else None)
+    attention = extracted.method != "selectors" and bool(document.select)
+    aside = reason or (
+        "read by the main-content extractor because the selectors matched nothing"
+        if attention
+        else None
+    )
     history = versions(db, document.key)
     if not history or history[-1].sha256 != text_sha256(text):
         add_version(
@@ -249,13 +270,11 @@ def _read(
                 text=text,
                 captured=fetched.fetched_at,
                 effective=effective_date(text),
-                broken=reason is not None,
-                broken_reason=reason or "",
+                broken=aside is not None,
+                broken_reason=aside or "",
                 origin=fetched.final_url,
             ),
         )
-        if previous is None and reason is None:
-            set_baseline(db, [document.key])
     if reason is not None:
         return (
             "broken",
@@ -266,10 +285,10 @@ def _read(
             "If this repeats, open the URL in a browser: the site may block automated readers.",
             _with_validators(state, "", ""),
         )
-    if extracted.method != "selectors" and document.select:
+    if attention:
         return (
             "attention",
-            extracted.note,
+            f"{extracted.note} It is kept aside, not compared, until the selectors match again.",
             _SELECTOR_HINT.format(key=document.key),
             _with_validators(state, "", ""),
         )
@@ -287,6 +306,10 @@ def _read(
     return "changed", "", "", kept
 
 
+_BUG_HINT = (
+    "The other documents were checked. This is a bug in notrain: please report it with the "
+    "document's address (notrain watch list)."
+)
 _SELECTOR_HINT = (
     "Update the selectors: notrain watch add {key} --selector 'CSS' (find the element that "
     "holds the text with your browser's inspector), or follow the Open Terms Archive instead "
@@ -310,7 +333,11 @@ def _follow_archives(db: Database) -> tuple[list[ImportResult], list[OtaProblem]
         repo = Path(row["repo"])
         if not repo.is_dir():
             problems.append(
-                OtaProblem(str(repo), f"{repo} is gone; import it again where it is now.")
+                OtaProblem(
+                    str(repo),
+                    f"The Open Terms Archive clone {repo} is gone: its documents are not "
+                    "followed any more.",
+                )
             )
             continue
         try:

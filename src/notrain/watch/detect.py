@@ -35,7 +35,12 @@ from notrain.watch.model import Change, Version
 from notrain.watch.relevance import classify
 from notrain.watch.text import broken, normalise
 
-__all__ = ["HIDDEN", "changes_between", "changes_in", "mark_broken"]
+__all__ = ["HIDDEN", "TECHNICAL_UPGRADE", "changes_between", "changes_in", "mark_broken"]
+
+TECHNICAL_UPGRADE = ":technical-upgrade"
+"""The end of the ``origin`` of an Open Terms Archive commit that only re-captured a document
+with new selectors ("Apply technical or declaration upgrade"): later versions are compared
+with it, but what it changed is not reported."""
 
 HIDDEN = 0.2
 """A capture that lacks at least this share of the previous one's sentences, and adds at most a
@@ -129,6 +134,9 @@ def changes_in(versions: Sequence[Version]) -> list[Change]:
         elif dropped == "added":
             fresh = replace(fresh, added=())
         _record(fresh, version.captured, reported)
+        latest[rendering] = previous = current
+        if version.origin.endswith(TECHNICAL_UPGRADE):
+            continue  # the archive re-captured with new selectors: what differs is not news
         found.extend(
             classify(change)
             for change in changes(
@@ -138,7 +146,6 @@ def changes_in(versions: Sequence[Version]) -> list[Change]:
                 effective=version.effective,
             )
         )
-        latest[rendering] = previous = current
     return found
 
 

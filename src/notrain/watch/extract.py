@@ -32,7 +32,7 @@ from typing import Literal
 from urllib.parse import urljoin
 
 import soupsieve
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import BeautifulSoup, NavigableString, ParserRejectedMarkup, Tag
 from bs4.element import PreformattedString
 from markdownify import MarkdownConverter
 
@@ -129,7 +129,13 @@ def extract(
     Raises :class:`ExtractError` when the page has no readable text, and
     :class:`~notrain.errors.OptionError` for a selector that is not valid CSS."""
     check_selectors((*select, *remove))
-    soup = BeautifulSoup(html, "html.parser")
+    try:
+        soup = BeautifulSoup(html, "html.parser")
+    except ParserRejectedMarkup as exc:
+        where = f" at {base_url}" if base_url else ""
+        raise ExtractError(
+            f"The page{where} is not HTML that notrain can read ({exc}).", hint=_NO_TEXT_HINT
+        ) from None
     title = _title(soup)
     for tag in soup.find_all((*_NEVER_CONTENT, "head", "title")):
         tag.decompose()

@@ -104,11 +104,17 @@ class Validators:
     def headers(self) -> dict[str, str]:
         """The conditional request headers these validators make."""
         headers: dict[str, str] = {}
-        if self.etag:
+        if _sendable(self.etag):
             headers["If-None-Match"] = self.etag
-        if self.last_modified:
+        if _sendable(self.last_modified):
             headers["If-Modified-Since"] = self.last_modified
         return headers
+
+
+def _sendable(value: str) -> bool:
+    """Whether a validator can go back in a header: printable ASCII only (a server may send
+    anything; httpx refuses to send what is not ASCII)."""
+    return bool(value) and value.isascii() and value.isprintable()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -163,7 +169,8 @@ class Fetcher:
     """Fetches pages with one HTTP client; use it as a context manager, or call :meth:`close`.
 
     ``transport`` replaces the network (tests give an ``httpx.MockTransport``); ``timeout`` is
-    per connect, read and write, in seconds; ``retries`` is how many more attempts a transient
+    per connect, read and write, in seconds, and ``total_timeout`` bounds one whole download
+    (a server dripping bytes never times out a read); ``retries`` is how many more attempts a transient
     failure gets, ``backoff`` the first pause (doubled each time); ``sleep`` is how to pause."""
 
     def __init__(
@@ -171,6 +178,7 @@ class Fetcher:
         *,
         transport: httpx.BaseTransport | None = None,
         timeout: float = 20.0,
+        total_timeout: float = 120.0,
         retries: int = 3,
         backoff: float = 1.0,
         max_bytes: int = 10_000_000,
@@ -185,6 +193,7 @@ class Fetcher:
             headers={"User-Agent": user_agent, "Accept": _ACCEPT},
         )
         self._timeout = timeout
+        self._total = total_timeout
         self._retries = max(0, retries)
         self._backoff = backoff
         self._max_bytes = max_bytes
@@ -313,8 +322,8 @@ class Fetcher:
             text=_decode(body, response.charset_encoding),
             content_type=content_type,
             validators=Validators(
-                etag=response.headers.get("ETag", ""),
-                last_modified=response.headers.get("Last-Modified", ""),
+                etag=_validator(response.headers.get("ETag", "")),
+                last_modified=_validator(response.headers.get("Last-Modified", "")),
             ),
             fetched_at=datetime.now(UTC),
         )
@@ -325,10 +334,19 @@ class Fetcher:
         if declared.isdigit() and int(declared) > self._max_bytes:
             raise self._too_large(url, f"it announces {_megabytes(int(declared))}")
         body = bytearray()
+        deadline = time.monotonic() + self._total
         for chunk in response.iter_bytes():
             body += chunk
             if len(body) > self._max_bytes:
                 raise self._too_large(url, "it was larger")
+            if time.monotonic() > deadline:
+                raise FetchError(
+                    f"{url} took more than {_duration(self._total)} to arrive "
+                    f"({_megabytes(len(body))} so far); notrain gave up.",
+                    kind="timeout",
+                    url=url,
+                    hint=_RETRY_HINT,
+                )
         return bytes(body)
 
     def _too_large(self, url: str, what: str) -> FetchError:
@@ -339,6 +357,11 @@ class Fetcher:
             url=url,
             hint=f"{_URL_HINT} It should be the page of the document itself, not a download.",
         )
+
+
+def _validator(value: str) -> str:
+    """A validator worth keeping: one that :meth:`Validators.headers` can send back."""
+    return value if _sendable(value) else ""
 
 
 def _gave_up(error: FetchError, attempts: int, *, asked: float | None = None) -> FetchError:

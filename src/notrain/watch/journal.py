@@ -8,16 +8,26 @@ JSON (:func:`change_to_dict`, also what ``notrain watch changes --json`` prints)
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
+from notrain.watch.feed import entry_id
 from notrain.watch.model import Change
 
 if TYPE_CHECKING:
     from notrain.store.database import Database
 
-__all__ = ["change_from_dict", "change_to_dict", "record_changes", "reported_changes"]
+__all__ = [
+    "change_from_dict",
+    "change_to_dict",
+    "insert_changes",
+    "mark_emailed",
+    "record_changes",
+    "reported_changes",
+    "unemailed_changes",
+]
 
 
 def change_to_dict(change: Change) -> dict[str, Any]:
@@ -55,23 +65,51 @@ def change_from_dict(data: dict[str, Any]) -> Change:
 def record_changes(
     db: Database, changes: Iterable[Change], *, reported_at: datetime | None = None
 ) -> None:
-    """Remember that ``changes`` were reported (at ``reported_at``, default now)."""
-    moment = (reported_at or datetime.now(UTC)).astimezone(UTC).isoformat()
+    """Remember that ``changes`` were reported (at ``reported_at``, default now); a change
+    recorded before (the same :func:`~notrain.watch.feed.entry_id`) is not recorded again."""
     with db.conn:
-        db.conn.executemany(
-            "INSERT INTO watch_change (document, captured, reported_at, ai_related, change) "
-            "VALUES (?, ?, ?, ?, ?)",
-            [
-                (
-                    change.document,
-                    change.captured.astimezone(UTC).isoformat(),
-                    moment,
-                    int(change.ai_related),
-                    json.dumps(change_to_dict(change), ensure_ascii=False),
-                )
-                for change in changes
-            ],
-        )
+        insert_changes(db.conn, changes, reported_at=reported_at)
+
+
+def insert_changes(
+    conn: sqlite3.Connection, changes: Iterable[Change], *, reported_at: datetime | None = None
+) -> None:
+    """:func:`record_changes` inside the caller's transaction."""
+    moment = (reported_at or datetime.now(UTC)).astimezone(UTC).isoformat()
+    conn.executemany(
+        "INSERT OR IGNORE INTO watch_change "
+        "(entry, document, captured, reported_at, ai_related, change) VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (
+                entry_id(change),
+                change.document,
+                change.captured.astimezone(UTC).isoformat(),
+                moment,
+                int(change.ai_related),
+                json.dumps(change_to_dict(change), ensure_ascii=False),
+            )
+            for change in changes
+        ],
+    )
+
+
+def unemailed_changes(db: Database) -> list[tuple[int, Change]]:
+    """The reported changes not e-mailed yet, oldest first, with their record ids."""
+    rows = db.conn.execute(
+        "SELECT id, change FROM watch_change WHERE emailed = 0 ORDER BY captured, id"
+    )
+    return [(row["id"], change_from_dict(json.loads(row["change"]))) for row in rows]
+
+
+def mark_emailed(db: Database, ids: Iterable[int] | None = None) -> None:
+    """Count the changes with these record ids (all, when None) as e-mailed."""
+    with db.conn:
+        if ids is None:
+            db.conn.execute("UPDATE watch_change SET emailed = 1 WHERE emailed = 0")
+        else:
+            db.conn.executemany(
+                "UPDATE watch_change SET emailed = 1 WHERE id = ?", [(i,) for i in ids]
+            )
 
 
 def reported_changes(

@@ -16,17 +16,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from notrain.errors import NotrainError, OptionError
+from notrain.errors import NotrainError, OptionError, OutputError
 from notrain.store.settings import delete_setting, get_setting, set_setting
 from notrain.watch.feed import feed_uuid, write_feed
-from notrain.watch.journal import reported_changes
+from notrain.watch.journal import mark_emailed, reported_changes, unemailed_changes
 from notrain.watch.mail import MailError, SmtpFactory, SmtpSettings, build_message, send
 from notrain.watch.model import Change
 from notrain.watch.versions import documents
 
 if TYPE_CHECKING:
     from notrain.store.database import Database
-    from notrain.watch.check import CheckReport
 
 __all__ = [
     "EMAIL_SETTING",
@@ -64,26 +63,29 @@ class Notified:
 
 def notify(
     db: Database,
-    report: CheckReport,
     *,
     feed: Path | None = None,
     email: bool = True,
     smtp_factory: SmtpFactory | None = None,
 ) -> Notified:
     """Rewrite the feed (at ``feed``, remembered for next time, or where it was last written)
-    and, when the check found changes and e-mail is set up, send them. Neither failing
-    undoes the check: the problem is returned for the person to see."""
+    and, when e-mail is set up, send the reported changes not e-mailed yet (those of this
+    check, and those a failed send left). Neither failing undoes the check: the problem is
+    returned for the person to see, and unsent changes go with the next e-mail."""
     written, feed_error = None, ""
     try:
         written = write_feed_file(db, feed)
     except (OSError, NotrainError) as exc:
         feed_error = getattr(exc, "message", None) or f"{exc}"
     emailed, email_error = (), ""
-    if email and report.changes and email_setting(db) is not None:
+    pending = unemailed_changes(db) if email and email_setting(db) is not None else []
+    if pending:
         try:
-            emailed = _send(db, report.changes, smtp_factory=smtp_factory)
-        except MailError as exc:
+            emailed = _send(db, [change for _, change in pending], smtp_factory=smtp_factory)
+        except (MailError, OptionError) as exc:
             email_error = exc.message + (f" {exc.hint}" if exc.hint else "")
+        else:
+            mark_emailed(db, [record for record, _ in pending])
     return Notified(feed=written, feed_error=feed_error, emailed=emailed, email_error=email_error)
 
 
@@ -95,11 +97,15 @@ def feed_path(db: Database) -> Path:
 
 def write_feed_file(db: Database, path: Path | None = None) -> Path:
     """Write the feed of reported changes to ``path`` (remembered) or :func:`feed_path`."""
-    if path is not None:
-        path = path.expanduser().resolve()
-        set_setting(db, FEED_SETTING, str(path))
-    target = path or feed_path(db)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    target = path.expanduser().resolve() if path is not None else feed_path(db)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(
+            f"Cannot create the folder for the feed {target}: {exc.strerror or exc}.",
+            path=target,
+            hint="Give another place with --feed PATH.",
+        ) from None
     write_feed(
         target,
         reported_changes(db, limit=200),
@@ -109,6 +115,8 @@ def write_feed_file(db: Database, path: Path | None = None) -> Path:
         updated=datetime.now(UTC),
         link=target.as_uri(),
     )
+    if path is not None:  # remembered once it was written there
+        set_setting(db, FEED_SETTING, str(target))
     return target
 
 
@@ -146,6 +154,8 @@ def configure_email(
             hint=f"Use a name such as {PASSWORD_ENV}.",
         )
     _settings(merged, password="")
+    if email_setting(db) is None:
+        mark_emailed(db)  # changes reported before e-mail was set up are not sent now
     set_setting(db, EMAIL_SETTING, merged)
     return merged
 

@@ -22,12 +22,13 @@ import shutil
 import subprocess
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Self
 
 from notrain.errors import InputError, NotrainError
+from notrain.watch.detect import TECHNICAL_UPGRADE
 from notrain.watch.model import Document, Version
 from notrain.watch.state import set_baseline
 from notrain.watch.text import broken, effective_date, normalise
@@ -85,6 +86,9 @@ class ImportResult:
     """Keys of the documents this import added to the watch list."""
     rewritten: bool = False
     """The history no longer contains where the last import stopped: all of it was read."""
+
+
+_SOURCE_PREFIX = "Open Terms Archive versions repository "
 
 
 def ota_key(service: str, doc_type: str) -> str:
@@ -147,6 +151,7 @@ def import_ota(
             _remember(db, repo_key, branch, chunk[-1].sha)
         _remember(db, repo_key, branch, head)
         set_baseline(db, touched)
+        _move_documents(db, set(importer.keys.values()), git.root)
     return ImportResult(
         repo=git.root,
         branch=branch,
@@ -187,7 +192,7 @@ class _Importer:
     def versions(self, commit: _Commit) -> Iterator[Version]:
         origin = f"ota:{commit.sha}"
         if commit.subject.startswith(_TECHNICAL_UPGRADE_PREFIXES):
-            origin += ":technical-upgrade"
+            origin += TECHNICAL_UPGRADE
         for blob, path in commit.files:
             key = self._key(path)
             text = normalise(self.git.blob(blob).decode("utf-8-sig", errors="replace"))
@@ -226,7 +231,7 @@ class _Importer:
                     service=service,
                     doc_type=doc_type,
                     language="",
-                    source=f"Open Terms Archive versions repository {self.git.root}",
+                    source=f"{_SOURCE_PREFIX}{self.git.root}",
                 ),
             )
             self.created.add(key)
@@ -371,6 +376,21 @@ class _Git:
             path=self.root,
             hint=_CLONE_HINT if what else "Check the clone with: git -C " + f'"{self.root}" fsck',
         )
+
+
+def _move_documents(db: Database, keys: set[str], root: Path) -> None:
+    """Name this clone as the source of the documents it feeds, and forget the clones they
+    came from before that no longer exist (a clone moved, or cloned again elsewhere)."""
+    source = f"{_SOURCE_PREFIX}{root}"
+    for key in sorted(keys):
+        stored = document(db, key)
+        if stored is None or stored.source == source:
+            continue
+        old = stored.source.removeprefix(_SOURCE_PREFIX)
+        if stored.source.startswith(_SOURCE_PREFIX) and not Path(old).is_dir():
+            with db.conn:
+                db.conn.execute("DELETE FROM watch_ota_cursor WHERE repo = ?", (old,))
+            save_document(db, replace(stored, source=source))
 
 
 def _remember(db: Database, repo: str, branch: str, commit: str) -> None:

@@ -18,7 +18,15 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from notrain.store.database import Database
 
-__all__ = ["CheckState", "load_state", "save_state", "set_baseline", "states"]
+__all__ = [
+    "CheckState",
+    "load_state",
+    "restart",
+    "save_state",
+    "set_baseline",
+    "states",
+    "write_state",
+]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -49,19 +57,36 @@ def states(db: Database) -> dict[str, CheckState]:
 def save_state(db: Database, state: CheckState) -> None:
     """Store ``state``, replacing the document's previous one."""
     with db.conn:
+        write_state(db.conn, state)
+
+
+def restart(db: Database, key: str) -> None:
+    """Make the next capture of ``key`` a new starting point: its selectors changed, so it is
+    read in full (no conditional request) and what differs from the last version is the
+    person's edit, not news."""
+    with db.conn:
         db.conn.execute(
-            "INSERT OR REPLACE INTO watch_state (document, etag, last_modified, checked_at, "
-            "status, message, reported_through) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                state.document,
-                state.etag,
-                state.last_modified,
-                _text(state.checked_at),
-                state.status,
-                state.message,
-                _text(state.reported_through),
-            ),
+            "UPDATE watch_state SET etag = '', last_modified = '', reported_through = NULL "
+            "WHERE document = ?",
+            (key,),
         )
+
+
+def write_state(conn: sqlite3.Connection, state: CheckState) -> None:
+    """:func:`save_state` inside the caller's transaction."""
+    conn.execute(
+        "INSERT OR REPLACE INTO watch_state (document, etag, last_modified, checked_at, "
+        "status, message, reported_through) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            state.document,
+            state.etag,
+            state.last_modified,
+            _text(state.checked_at),
+            state.status,
+            state.message,
+            _text(state.reported_through),
+        ),
+    )
 
 
 def set_baseline(db: Database, keys: Iterable[str]) -> None:

@@ -13,14 +13,16 @@ from notrain.errors import OptionError
 from notrain.watch.catalog import find
 from notrain.watch.extract import check_selectors
 from notrain.watch.model import Document
-from notrain.watch.versions import document, documents
+from notrain.watch.state import restart
+from notrain.watch.versions import document, documents, save_document
 
 if TYPE_CHECKING:
     from notrain.store.database import Database
 
-__all__ = ["page_document", "resolve_targets"]
+__all__ = ["page_document", "resolve_targets", "watch_documents"]
 
 _SLUG = re.compile(r"[^a-z0-9]+")
+_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 
 
 def resolve_targets(
@@ -41,6 +43,15 @@ def resolve_targets(
     query (:func:`notrain.watch.catalog.find`) for a person in ``region``. Selectors and a name
     apply to one document only. Raises ``OptionError`` with what to write instead."""
     check_selectors([*select, *remove])
+    if not _LANGUAGE.fullmatch(language):
+        raise OptionError(
+            f"{language!r} is not a language tag.",
+            hint="Give a tag such as en, fr, de or pt-BR: the page is asked for in it.",
+        )
+    if name is not None and (not name.strip() or not name.isprintable()):
+        raise OptionError(
+            "A document's name must be one line of text.", hint='For example: --name "My policy"'
+        )
     chosen: dict[str, Document] = {}
     for target in targets:
         for found in _resolve(db, target.strip(), region=region, language=language):
@@ -62,11 +73,23 @@ def resolve_targets(
     return documents
 
 
+def watch_documents(db: Database, chosen: Sequence[Document]) -> None:
+    """Store ``chosen`` as watched. A document whose selectors changed starts over: its next
+    capture is read in full and becomes the version later ones are compared with, so the
+    person's own edit is never reported as a change of the policy."""
+    for new in chosen:
+        old = document(db, new.key)
+        save_document(db, new, added_by_user=True)
+        if old is not None and (old.select, old.remove) != (new.select, new.remove):
+            restart(db, new.key)
+
+
 def page_document(url: str, *, language: str = "en") -> Document:
-    """A page the person chose by its address: keyed ``<host>/<path>``, named after both."""
+    """A page the person chose by its address: keyed ``<host>/<path>`` (and its query, when it
+    has one: ``/legal?doc=terms`` and ``/legal?doc=privacy`` are two documents)."""
     parts = urlsplit(url)
     host = (parts.hostname or "").removeprefix("www.")
-    path = _SLUG.sub("-", parts.path.lower()).strip("-") or "home"
+    path = _SLUG.sub("-", f"{parts.path} {parts.query}".lower()).strip("-") or "home"
     return Document(
         key=f"{host}/{path}",
         service=host,
@@ -82,7 +105,15 @@ def _resolve(db: Database, target: str, *, region: str | None, language: str) ->
         if not urlsplit(target).hostname:
             raise OptionError(f"{target!r} is not a web address.", hint="Copy it from the browser.")
         same = [d for d in documents(db) if d.url == target]
-        return same[:1] or [page_document(target, language=language)]
+        if same:
+            return same[:1]
+        page = page_document(target, language=language)
+        taken = {d.key for d in documents(db)}
+        key, n = page.key, 1
+        while key in taken:  # another address with the same slug
+            n += 1
+            key = f"{page.key}-{n}"
+        return [replace(page, key=key)]
     watched = document(db, target)
     if watched is not None:
         return [watched]
@@ -107,4 +138,4 @@ def _resolve(db: Database, target: str, *, region: str | None, language: str) ->
             f"{target} has documents for several regions ({', '.join(regional)}).",
             hint="Say which applies to you with --region EU, UK or US.",
         )
-    return [entry.document() for entry in entries]
+    return [document(db, entry.key) or entry.document() for entry in entries]
