@@ -10,6 +10,7 @@ import click
 from notrain.cli.audit import audit_command
 from notrain.cli.escalate import escalate_command
 from notrain.cli.facts import facts_command
+from notrain.cli.identity import identity_group
 from notrain.cli.init import init_command
 from notrain.cli.inspect import inspect_command
 from notrain.cli.object import object_command
@@ -18,6 +19,7 @@ from notrain.cli.protect import protect_command
 from notrain.cli.requests import requests_group
 from notrain.cli.samples import samples_command
 from notrain.cli.scan import scan_command
+from notrain.cli.site import site_command
 from notrain.cli.verify import verify_command
 from notrain.cli.watch import watch_group
 from notrain.cli.watermark import watermark_group
@@ -51,6 +53,7 @@ def main(home: Path | None) -> None:
 
 
 main.add_command(init_command)
+main.add_command(identity_group)
 main.add_command(protect_command)
 main.add_command(inspect_command)
 main.add_command(platforms_command)
@@ -64,3 +67,4 @@ main.add_command(escalate_command)
 main.add_command(facts_command)
 main.add_command(audit_command)
 main.add_command(watch_group)
+main.add_command(site_command)

@@ -1,15 +1,26 @@
-"""``notrain init``: create the local identity that the invisible watermark names as the owner."""
+"""``notrain init``: create the local identity that the invisible watermark names as the owner,
+and the signing identity that signs the photos' Content Credentials."""
 
 from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
 from rich.markup import escape
 
 from notrain.cli._common import console, handle_errors, open_db
+from notrain.cli.identity import identity_as_dict, passphrase_options, read_passphrase
+from notrain.credentials.errors import CertificateError
+from notrain.credentials.identity import (
+    SigningIdentity,
+    create_signing_identity,
+    load_signing_identity,
+    signing_identity_exists,
+)
+from notrain.store.home import resolve_home
 from notrain.store.identity import Identity, active_identity, create_identity, identities
 
 __all__ = ["init_command"]
@@ -22,6 +33,7 @@ Examples:
   notrain init --name "Ann Example" --contact ann@example.com
   notrain init                  asks for your name and contact
   notrain init --new --name "Ann Example" --contact ann@example.org
+  notrain init --passphrase     also protects your signing key with a passphrase
   notrain init --json           shows your identity as JSON""",
 )
 @click.option("--name", help="Your name, as photos should credit you (asked for when missing).")
@@ -34,33 +46,66 @@ Examples:
     is_flag=True,
     help="Replace your identity. The old one is kept as retired, so photos marked with it still verify as yours.",
 )
+@passphrase_options
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 @handle_errors
 def init_command(
-    ctx: click.Context, name: str | None, contact: str | None, new: bool, as_json: bool
+    ctx: click.Context,
+    name: str | None,
+    contact: str | None,
+    new: bool,
+    passphrase_env: str | None,
+    ask_passphrase: bool,
+    as_json: bool,
 ) -> None:
     """Create your notrain identity: the owner id that your photos' invisible
-    watermark carries, derived from a secret that never leaves this computer.
+    watermark carries, derived from a secret that never leaves this computer, and
+    the signing identity for Content Credentials (a personal root certificate and a
+    signing certificate it issues; the keys stay on this computer, protected by a
+    passphrase if you give one).
 
     If you have one already, it is shown; use --new to replace it.
     """
     db = open_db(ctx)
+    home = resolve_home(ctx.find_root().params.get("home"))
     current = active_identity(db)
-    if current is not None and not new:
+    creating = current is None or new
+    if creating and name is None:
+        name = _ask("name", "Your name, as photos should credit you")
+    if creating and contact is None:
+        contact = _ask("contact", "Your contact (email or web page)")
+    signing = _existing_signing_identity(home, replace=new)
+    make_signing = signing is None or (new and not signing.imported)
+    passphrase = (
+        read_passphrase(passphrase_env, ask_passphrase, confirm=True) if make_signing else None
+    )
+    unused = (passphrase_env is not None or ask_passphrase) and not make_signing
+    if not creating:
+        assert current is not None
+        if make_signing:
+            signing = create_signing_identity(home, current.name, current.contact, passphrase)
+        assert signing is not None
         _show_existing(
-            current, str(db.path), as_json, flags_given=name is not None or contact is not None
+            current,
+            str(db.path),
+            as_json,
+            flags_given=name is not None or contact is not None,
+            signing=(signing, make_signing, passphrase is not None, unused),
         )
         return
-    if name is None:
-        name = _ask("name", "Your name, as photos should credit you")
-    if contact is None:
-        contact = _ask("contact", "Your contact (email or web page)")
+    assert name is not None and contact is not None
     identity = create_identity(db, name, contact)
     if current is not None:
         current = next(i for i in identities(db) if i.id == current.id)
+    if make_signing:
+        signing = create_signing_identity(home, name, contact, passphrase, new_root=True)
+    assert signing is not None
+    state = (signing, make_signing, passphrase is not None, unused)
     if as_json:
-        _echo_json(created=True, identity=identity, replaced=current, database=str(db.path))
+        _echo_json(
+            created=True, identity=identity, replaced=current, database=str(db.path), signing=state
+        )
         return
     console.print(f"[green]✓[/] Created your notrain identity: {_describe(identity)}.")
     if current is not None:
@@ -73,11 +118,66 @@ def init_command(
     )
     console.print("The secret it comes from never leaves this computer.")
     console.print(f"Back up [bold]{escape(str(db.path))}[/] to keep proving ownership.")
+    _print_signing(state)
 
 
-def _show_existing(identity: Identity, database: str, as_json: bool, *, flags_given: bool) -> None:
+_Signing = tuple[SigningIdentity, bool, bool, bool]
+"""The signing identity, whether it was made now, whether a passphrase protects it, and whether
+a passphrase option was given but not needed."""
+
+
+def _existing_signing_identity(home: Path, *, replace: bool) -> SigningIdentity | None:
+    """The signing identity already there; one too broken to read is replaced with --new."""
+    if not signing_identity_exists(home):
+        return None
+    try:
+        return load_signing_identity(home, with_key=False)
+    except CertificateError:
+        if replace:
+            return None
+        raise
+
+
+def _print_signing(signing: _Signing) -> None:
+    identity, made, protected, unused = signing
+    until = f"valid until {identity.not_after:%Y-%m-%d}"
+    if not made:
+        kind = "imported certificate" if identity.imported else "certificate"
+        console.print(
+            f"Your signing identity for Content Credentials: the {kind} of "
+            f"[bold]{escape(identity.subject)}[/], {until} (notrain identity show)."
+        )
+        if unused:
+            console.print("[yellow]No passphrase was set:[/] it only applies when one is made.")
+        return
+    console.print(
+        f"[green]✓[/] Made your signing identity for Content Credentials: a certificate for "
+        f"[bold]{escape(identity.subject)}[/] issued by your own root, {until}."
+    )
+    console.print(
+        "  Validators show it as an unknown signer unless they add your root; "
+        "notrain verify recognises it as yours (notrain identity show)."
+    )
+    if not protected:
+        console.print(
+            "  Its keys have no passphrase: anyone who can read your files can sign as you. "
+            "To protect them: notrain init --new --passphrase"
+        )
+    console.print(f"  Back up [bold]{escape(str(identity.folder))}[/] with your database.")
+
+
+def _show_existing(
+    identity: Identity,
+    database: str,
+    as_json: bool,
+    *,
+    flags_given: bool,
+    signing: _Signing,
+) -> None:
     if as_json:
-        _echo_json(created=False, identity=identity, replaced=None, database=database)
+        _echo_json(
+            created=False, identity=identity, replaced=None, database=database, signing=signing
+        )
         return
     console.print(f"Your notrain identity: {_describe(identity)}.")
     if flags_given:
@@ -86,6 +186,7 @@ def _show_existing(identity: Identity, database: str, as_json: bool, *, flags_gi
         'To replace it: notrain init --new --name "Your Name" --contact you@example.com '
         "(the old one is kept, so photos marked with it still verify as yours)."
     )
+    _print_signing(signing)
 
 
 def _ask(option: str, prompt: str) -> str:
@@ -119,7 +220,12 @@ def _as_dict(identity: Identity) -> dict[str, Any]:
 
 
 def _echo_json(
-    *, created: bool, identity: Identity, replaced: Identity | None, database: str
+    *,
+    created: bool,
+    identity: Identity,
+    replaced: Identity | None,
+    database: str,
+    signing: _Signing,
 ) -> None:
     click.echo(
         json.dumps(
@@ -128,6 +234,8 @@ def _echo_json(
                 "identity": _as_dict(identity),
                 "replaced": _as_dict(replaced) if replaced else None,
                 "database": database,
+                "signing_identity": identity_as_dict(signing[0]),
+                "signing_identity_created": signing[1],
             },
             ensure_ascii=False,
             indent=2,

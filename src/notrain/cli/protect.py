@@ -21,6 +21,7 @@ from notrain.cli._common import (
     handle_errors,
     open_db,
 )
+from notrain.cli.identity import passphrase_options, read_passphrase
 from notrain.imaging import load_platforms
 from notrain.metadata import DATA_MINING_VALUES
 from notrain.protect import BatchResult, FileResult, ProtectOptions, protect_batch
@@ -96,6 +97,11 @@ finished photos are skipped, the rest are done.""",
 @_option("mark_size", "--mark-size", type=click.FloatRange(0.02, 1.0))
 @_option("mark_color", "--mark-color", show_default=True)
 @_option("mark_font", "--mark-font", type=click.Path(dir_okay=False, path_type=Path))
+@_option("credentials", "--credentials/--no-credentials")
+@_option("credentials_allow", "--credentials-allow", metavar="USES")
+@_option("credentials_thumbnail", "--credentials-thumbnail", is_flag=True)
+@_option("timestamp_url", "--timestamp-url", metavar="URL")
+@passphrase_options
 @_option("max_pixels", "--max-pixels", type=click.IntRange(1))
 @_option("overwrite", "--overwrite", is_flag=True)
 @click.option(
@@ -134,6 +140,8 @@ def protect_command(
     allow_inside: bool,
     recursive: bool,
     as_json: bool,
+    passphrase_env: str | None,
+    ask_passphrase: bool,
     **settings: Any,
 ) -> None:
     """Write protected copies of PATHS (photos or folders) for posting on a platform.
@@ -146,6 +154,7 @@ def protect_command(
     survive. The invisible watermark needs `notrain init` once.
     """
     options = ProtectOptions(**settings)
+    passphrase = read_passphrase(passphrase_env, ask_passphrase)
     db = open_db(ctx)
     show_progress = not as_json or err_console.is_terminal
     with Progress(
@@ -176,6 +185,7 @@ def protect_command(
             recursive=recursive,
             on_start=started,
             on_result=finished,
+            passphrase=passphrase,
         )
     if not batch.results and not batch.interrupted:
         err_console.print(

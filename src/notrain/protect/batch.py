@@ -15,17 +15,18 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+from notrain.credentials.errors import CertificateError
 from notrain.engine import run_each
 from notrain.errors import InputError
 from notrain.protect.files import InputFile, check_output_folder, collect_inputs, sha256_file
 from notrain.protect.options import ProtectOptions
 from notrain.protect.pipeline import Job, protect_file
 from notrain.protect.report import BatchResult, FileResult
-from notrain.protect.steps import Plan
+from notrain.protect.steps import Plan, Signing
 from notrain.store import Database, ProtectedImage, allocate_mark, require_identity
 from notrain.watermark import Payload
 
-__all__ = ["plan_jobs", "protect_batch"]
+__all__ = ["plan_jobs", "protect_batch", "resolve_credentials"]
 
 Callback = Callable[[FileResult], None]
 
@@ -61,13 +62,16 @@ def protect_batch(
     recursive: bool = True,
     on_start: Callable[[int], None] | None = None,
     on_result: Callback | None = None,
+    passphrase: str | None = None,
 ) -> BatchResult:
     """Protect every image in ``paths`` into ``out_dir``.
 
     ``on_start`` receives the number of files found; ``on_result`` each file's
     result as it finishes (for progress bars). Bad files fail alone; a Ctrl-C
     stops the run, keeps what is finished, and a rerun continues from there.
+    ``passphrase`` unlocks the signing key for Content Credentials when it has one.
     """
+    options, signing = resolve_credentials(options, Path(db.path).parent, passphrase)
     Plan.from_options(options)
     owner = require_identity(db).owner_id if options.watermark else None
     check_output_folder(out_dir, paths, allow_inside=allow_inside)
@@ -100,7 +104,13 @@ def protect_batch(
                 )
             )
             continue
-        job = Job(input=job.input, output=job.output, options=options, input_sha256=digest)
+        job = Job(
+            input=job.input,
+            output=job.output,
+            options=options,
+            input_sha256=digest,
+            signing=signing,
+        )
         skipped = _already_done(db, job, options.key())
         if skipped:
             finish(skipped)
@@ -122,6 +132,33 @@ def protect_batch(
     except KeyboardInterrupt:
         interrupted = True
     return BatchResult(results=tuple(results), interrupted=interrupted)
+
+
+def resolve_credentials(
+    options: ProtectOptions, home: Path, passphrase: str | None
+) -> tuple[ProtectOptions, Signing | None]:
+    """Whether the copies get Content Credentials, decided once for the batch.
+
+    Asked for (``credentials=True``): the signing identity and the c2pa library must be there,
+    and the key must unlock, or the batch stops before any file with a message saying why.
+    Not said (None): on when both are there. The answer goes into the options, so a rerun
+    after the person makes an identity does the photos again, with credentials."""
+    from notrain.credentials.identity import load_signing_identity, signing_identity_exists
+    from notrain.credentials.sdk import c2pa_available, load_c2pa
+
+    wanted = options.credentials
+    if wanted is None:
+        wanted = signing_identity_exists(home) and c2pa_available()
+    if not wanted:
+        return replace(options, credentials=False), None
+    load_c2pa()
+    identity = load_signing_identity(home, passphrase)
+    if identity.expired:
+        raise CertificateError(
+            f"Your signing certificate expired on {identity.not_after:%Y-%m-%d}.",
+            hint="Renew it with notrain identity renew, or protect with --no-credentials.",
+        )
+    return replace(options, credentials=True), Signing(home=home, passphrase=passphrase)
 
 
 def _worker_crashed(job: Job, error: BaseException) -> FileResult:

@@ -16,10 +16,12 @@ from typing import Any
 from notrain.errors import OptionError
 from notrain.imaging import get_platform, parse_anchor
 
-__all__ = ["FORMAT_CHOICES", "SUBSAMPLING_CHOICES", "ProtectOptions"]
+__all__ = ["FORMAT_CHOICES", "SUBSAMPLING_CHOICES", "TRAINING_USES", "ProtectOptions"]
 
 FORMAT_CHOICES = ("auto", "jpeg", "png", "webp")
 SUBSAMPLING_CHOICES = ("4:2:0", "4:2:2", "4:4:4")
+TRAINING_USES = ("ai_training", "ai_generative_training", "data_mining", "ai_inference")
+"""The ``cawg.training-mining`` entries (without their ``cawg.`` prefix) a Content Credential sets."""
 
 
 def _opt(default: Any, help: str, *, key: bool = True) -> Any:
@@ -55,6 +57,10 @@ class ProtectOptions:
     mark_size: float = _opt(0.25, "Width of the visible mark as a fraction of the image width.")
     mark_color: str = _opt("auto", "Colour of the visible mark: auto (contrasts with the photo) or #rrggbb.")
     mark_font: Path | None = _opt(None, "A TrueType/OpenType font for the mark text (default: the font bundled with Pillow).")
+    credentials: bool | None = _opt(None, "Sign a Content Credential (C2PA) into each copy: who made it, what notrain did to it, and 'not for AI training' (cawg.training-mining), tamper-evident. Default: on once you have a signing identity (notrain init) and the credentials extra (pip install \"notrain[credentials]\").")
+    credentials_allow: str | None = _opt(None, "Training-mining uses to allow in the Content Credential instead of 'notAllowed', comma-separated: ai_training, ai_generative_training, data_mining, ai_inference.")
+    credentials_thumbnail: bool = _opt(False, "Put a thumbnail in the Content Credential (it adds 87-549 KB).")
+    timestamp_url: str | None = _opt(None, "An RFC 3161 timestamp server for the Content Credential, contacted while signing (e.g. http://timestamp.digicert.com).")
     max_pixels: int = _opt(200_000_000, "Refuse images with more pixels than this (protects against decompression bombs).", key=False)
     overwrite: bool = _opt(False, "Replace outputs that already exist.", key=False)
 
@@ -82,6 +88,19 @@ class ProtectOptions:
             raise OptionError(f"--max-pixels must be positive, not {self.max_pixels}.")
         get_platform(self.platform)
         parse_anchor(self.crop)
+        self.training_choices()
+
+    def training_choices(self) -> dict[str, str]:
+        """The ``cawg.training-mining`` uses for the Content Credential: every entry notAllowed
+        except those named in ``credentials_allow``."""
+        allowed = {a.strip() for a in (self.credentials_allow or "").split(",") if a.strip()}
+        unknown = allowed - set(TRAINING_USES)
+        if unknown:
+            raise OptionError(
+                f"Unknown training-mining use {', '.join(sorted(unknown))!r}.",
+                hint=f"Use any of: {', '.join(TRAINING_USES)} (comma-separated).",
+            )
+        return {use: "allowed" if use in allowed else "notAllowed" for use in TRAINING_USES}
 
     def key(self) -> str:
         """A stable hash of every setting that shapes the output (not where it goes, nor how fast)."""

@@ -26,9 +26,12 @@ from notrain.metadata import compose_metadata, diff_metadata, embed_iptc, read_m
 from notrain.protect.files import sha256_file, write_atomic
 from notrain.protect.options import ProtectOptions
 from notrain.protect.report import FileResult, StepReport
-from notrain.protect.steps import Plan, PlatformCopy, Work
+from notrain.protect.steps import Plan, PlatformCopy, Signing, Work
 
-__all__ = ["Job", "output_format_for", "protect_file"]
+__all__ = ["MIME_TYPES", "Job", "output_format_for", "protect_file"]
+
+MIME_TYPES = {"jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
+"""The MIME type of each output format (what a Content Credential is signed for)."""
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,8 @@ class Job:
     input_sha256: str | None = None
     payload: str | None = None
     """The invisible watermark's payload (16 hex digits), allocated by the batch; None: no mark."""
+    signing: Signing | None = None
+    """Where the signing identity is, when the copy gets a Content Credential."""
 
 
 def output_format_for(options: ProtectOptions, *, has_alpha: bool) -> str:
@@ -69,7 +74,7 @@ def protect_file(job: Job) -> FileResult:
 def _protect(job: Job) -> FileResult:
     options = job.options
     platform = get_platform(options.platform)
-    plan = Plan.from_options(options, payload=job.payload)
+    plan = Plan.from_options(options, payload=job.payload, signing=job.signing)
     info = probe_image(job.input, max_pixels=options.max_pixels)
     source = _read_input(job.input)
     _let_max_pixels_decide(options.max_pixels)
@@ -85,10 +90,13 @@ def _protect(job: Job) -> FileResult:
         work.image, fmt, quality=options.quality, subsampling=options.subsampling, exif=meta.exif, xmp=meta.xmp
     )
     work.data = embed_iptc(data, fmt, meta.iptc)
+    output = job.output.with_suffix(EXTENSIONS[fmt])
+    work.name = output.name
+    for step in plan.steps:
+        step.seal(work, MIME_TYPES[fmt])
     work.after = read_metadata(work.data)
     work.diff = diff_metadata(work.before, work.after)
 
-    output = job.output.with_suffix(EXTENSIONS[fmt])
     _write_output(output, work.data, overwrite=options.overwrite)
 
     copy = _platform_copy(work)

@@ -32,12 +32,14 @@ from notrain.watermark import (
 
 __all__ = [
     "MARK_SURVIVAL_RATIO",
+    "CredentialsStep",
     "InvisibleMarkStep",
     "Plan",
     "PlatformCopy",
     "PrepareStep",
     "PrivacyStep",
     "RightsStep",
+    "Signing",
     "Step",
     "VisibleMarkStep",
     "Work",
@@ -65,6 +67,9 @@ class Work:
     data: bytes = b""
     after: Metadata | None = None
     diff: MetadataDiff | None = None
+    signer: str | None = None
+    name: str = ""
+    """The output's file name, once the format is known."""
 
 
 @dataclass(frozen=True)
@@ -87,6 +92,10 @@ class Step:
 
     def apply(self, work: Work) -> None:
         """Change the work in progress (pixels, or metadata decisions taken at encode time)."""
+
+    def seal(self, work: Work, mime: str) -> None:
+        """Change the encoded bytes (``work.data``, of type ``mime``) once the pixels and the
+        metadata are final: what signs the file itself."""
 
     def summary(self, work: Work) -> str:
         """What the step did to this image, in plain words (called after encoding)."""
@@ -276,6 +285,92 @@ class RightsStep(Step):
         return results
 
 
+@dataclass(frozen=True)
+class Signing:
+    """Where the signing identity is and how to unlock it: given to each worker with its job."""
+
+    home: Path
+    passphrase: str | None = field(default=None, repr=False)
+
+
+@dataclass
+class CredentialsStep(Step):
+    """A signed C2PA manifest in the encoded file: the creator, notrain's steps, and the
+    ``cawg.training-mining`` choices ("not for AI training" unless the person allows a use)."""
+
+    signing: Signing
+    choices: dict[str, str]
+    steps: tuple[str, ...]
+    """The names of the plan's steps before this one: the actions the manifest records."""
+    owner: str | None = None
+    contact: str | None = None
+    thumbnail: bool = False
+    timestamp_url: str | None = None
+    name = "credentials"
+
+    def params(self) -> dict[str, Any]:
+        return {"training_mining": self.choices, "thumbnail": self.thumbnail,
+                "timestamp_url": self.timestamp_url}  # fmt: skip
+
+    def seal(self, work: Work, mime: str) -> None:
+        from notrain.credentials.certificates import contact_of
+        from notrain.credentials.identity import load_signing_identity
+        from notrain.credentials.manifest import TrainingChoices, manifest_definition
+        from notrain.credentials.sign import sign
+
+        identity = load_signing_identity(self.signing.home, self.signing.passphrase)
+        actions = [step for step in self.steps if step != "prepare" or work.geometry.resized]
+        if work.geometry.cropped:
+            actions.insert(0, "crop")
+        if work.payload is None and "invisible-mark" in actions:
+            actions.remove("invisible-mark")
+        definition = manifest_definition(
+            work.name or "photo",
+            self.owner or identity.subject,
+            self.contact or contact_of(identity.leaf),
+            actions,
+            TrainingChoices(**self.choices),  # type: ignore[arg-type]
+            mime,
+        )
+        work.data = sign(
+            work.data,
+            mime,
+            identity,
+            definition,
+            thumbnail=self.thumbnail,
+            tsa_url=self.timestamp_url,
+        )
+        work.signer = identity.subject
+
+    def summary(self, work: Work) -> str:
+        from notrain.credentials.manifest import ENTRY_WORDS
+
+        refused = [ENTRY_WORDS[f"cawg.{use}"] for use, v in self.choices.items() if v != "allowed"]
+        said = f"{', '.join(refused)} not allowed" if refused else "every AI use allowed"
+        return f"Content Credential signed by {work.signer}: {said}"
+
+    def survival(self, work: Work, copy: PlatformCopy) -> list[Survival]:
+        from notrain.credentials.read import read_credentials
+
+        found = read_credentials(copy.data, _mime_of(copy.data))
+        if found is not None and found.valid:
+            detail = f"{work.platform.label} keeps the Content Credential"
+        else:
+            detail = (
+                f"{work.platform.label} re-encodes the photo and drops the Content Credential: "
+                "it proves the original file you keep, not the platform's copy"
+            )
+        return [Survival(protection="Content Credentials", survives=found is not None, detail=detail)]
+
+
+def _mime_of(data: bytes) -> str:
+    if data[:8] == b"\x89PNG\r\n\x1a\n":
+        return "image/png"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    return "image/jpeg"
+
+
 def _families(fields: list[Field]) -> list[str]:
     present = {f.key.partition(".")[0] for f in fields}
     return [family.upper() for family in _FAMILIES if family in present]
@@ -295,8 +390,11 @@ class Plan:
     steps: tuple[Step, ...]
 
     @classmethod
-    def from_options(cls, options: ProtectOptions, *, payload: str | None = None) -> Plan:
-        """The steps for ``options``; ``payload`` is the invisible watermark's (None: no mark)."""
+    def from_options(
+        cls, options: ProtectOptions, *, payload: str | None = None, signing: Signing | None = None
+    ) -> Plan:
+        """The steps for ``options``; ``payload`` is the invisible watermark's (None: no mark),
+        ``signing`` where the signing identity is (None: no Content Credential)."""
         steps: list[Step] = [
             PrepareStep(platform=options.platform, crop=options.crop),
             PrivacyStep(keep_location=options.keep_location, keep_camera=options.keep_camera),
@@ -330,6 +428,18 @@ class Plan:
                         **({"other_constraints": options.other_constraints} if options.other_constraints else {}),
                         tdm_policy=options.tdm_policy,
                     )
+                )
+            )
+        if options.credentials and signing is not None:
+            steps.append(
+                CredentialsStep(
+                    signing=signing,
+                    choices=options.training_choices(),
+                    steps=tuple(step.name for step in steps),
+                    owner=options.owner,
+                    contact=options.contact,
+                    thumbnail=options.credentials_thumbnail,
+                    timestamp_url=options.timestamp_url,
                 )
             )
         return cls(tuple(steps))

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from PIL import ImageStat
 
@@ -35,6 +35,9 @@ from notrain.metadata.container import read_source
 from notrain.store import Database, ProtectedImage, owner_ids
 from notrain.watermark import Detection, Payload, PayloadError, detect_watermark
 from notrain.watermark.invisible import MIN_DETECT_SIZE
+
+if TYPE_CHECKING:
+    from notrain.credentials.read import Credentials
 
 __all__ = [
     "How",
@@ -85,6 +88,10 @@ class Reading:
     """The PDQ hashes in the orientations of ``DIHEDRAL_NAMES``."""
     rights: tuple[Field, ...]
     """Rights statements and creator fields found in the file's metadata."""
+    credentials: Credentials | None = None
+    """The file's Content Credential (C2PA manifest), when it has one and it was looked for."""
+    credentials_note: str = ""
+    """Why the Content Credential was not looked at, or that the file has none."""
 
     @property
     def pdq_quality(self) -> int:
@@ -206,12 +213,34 @@ class Verdict:
             "rights": [
                 {"key": f.key, "label": f.label, "value": f.value} for f in self.reading.rights
             ],
+            "credentials": _credentials_json(self.reading),
             "evidence": list(self.evidence),
         }
 
 
-def read_image(path: Path) -> Reading:
+def _credentials_json(reading: Reading) -> dict[str, Any] | None:
+    found = reading.credentials
+    if found is None:
+        return None
+    return {
+        "state": found.state,
+        "signer": found.signer,
+        "issuer": found.issuer,
+        "anchor_fingerprint": found.anchor_fingerprint,
+        "training_mining": dict(found.training),
+        "creator": found.creator,
+        "creator_contact": found.creator_contact,
+        "actions": list(found.actions),
+        "signing_time": found.signing_time.isoformat() if found.signing_time else None,
+        "codes": list(found.codes),
+    }
+
+
+def read_image(path: Path, *, credentials_home: Path | None = None) -> Reading:
     """Read ``path`` once and take from it everything verification needs, without the registry.
+
+    With ``credentials_home`` (a notrain home), its Content Credential is read and validated
+    too, with that home's roots as trust anchors.
 
     Raises :class:`InputError` for files that cannot be read or are not images, and
     :class:`UnverifiableImageError` for images too small or too flat to check.
@@ -238,18 +267,59 @@ def read_image(path: Path) -> Reading:
             hint="If it should show a photo, the file is blank or damaged; find another copy.",
         )
     fields = read_metadata(data).fields
+    credentials, note = (
+        _read_credentials(data, credentials_home) if credentials_home is not None else (None, "")
+    )
     return Reading(
         path=path,
         size=(width, height),
         detection=detect_watermark(image),
         hashes=pdq_dihedral(image),
         rights=tuple(f for f in fields if f.category == "rights" or f.key in _CREATOR_KEYS),
+        credentials=credentials,
+        credentials_note=note,
     )
 
 
+def _read_credentials(data: bytes, home: Path) -> tuple[Credentials | None, str]:
+    """The file's Content Credential, or None and a line saying why there is none to show."""
+    from notrain.credentials.identity import trust_anchors
+    from notrain.credentials.read import read_credentials
+    from notrain.credentials.sdk import c2pa_available
+
+    if not c2pa_available():
+        return None, (
+            'Content Credentials: not checked (they need: pip install "notrain[credentials]").'
+        )
+    mime = next((m for m, magic in _MAGIC.items() if magic(data)), None)
+    if mime is None:
+        return None, "Content Credentials: not checked for this file type."
+    try:
+        found = read_credentials(data, mime, trust_anchors=trust_anchors(home))
+    except NotrainError as exc:
+        return None, f"Content Credentials: could not be read ({exc.message})."
+    if found is None:
+        return None, (
+            "Content Credentials: none in this file (platforms remove them when they re-encode "
+            "a photo)."
+        )
+    return found, ""
+
+
+_MAGIC = {
+    "image/jpeg": lambda d: d[:3] == b"\xff\xd8\xff",
+    "image/png": lambda d: d[:8] == b"\x89PNG\r\n\x1a\n",
+    "image/webp": lambda d: d[:4] == b"RIFF" and d[8:12] == b"WEBP",
+    "image/heic": lambda d: d[4:12] in (b"ftypheic", b"ftypheix", b"ftypmif1"),
+    "image/avif": lambda d: d[4:12] == b"ftypavif",
+    "image/tiff": lambda d: d[:4] in (b"II*\x00", b"MM\x00*"),
+}
+
+
 def verify_image(path: Path, db: Database) -> Verdict:
-    """Whose photo ``path`` is, according to its watermark, its perceptual hash and the registry in ``db``."""
-    return verify_reading(read_image(path), db)
+    """Whose photo ``path`` is, according to its watermark, its perceptual hash, its Content
+    Credential and the registry in ``db``."""
+    return verify_reading(read_image(path, credentials_home=Path(db.path).parent), db)
 
 
 def verify_reading(
@@ -310,6 +380,7 @@ def verify_reading(
             "a watermark, when found, is the stronger evidence."
         )
     evidence.append(_rights_line(reading.rights))
+    evidence.extend(_credential_lines(reading, Path(db.path).parent))
 
     status, how = _decide(mine, payload, payload_error, bool(similar))
     summary = _summary(status, how, payload, payload_error, matches, registered, reading)
@@ -323,6 +394,18 @@ def verify_reading(
         evidence=tuple(evidence),
         payload_error=payload_error,
     )
+
+
+def _credential_lines(reading: Reading, home: Path) -> list[str]:
+    if reading.credentials is None:
+        return [reading.credentials_note] if reading.credentials_note else []
+    from notrain.credentials.certificates import fingerprint
+    from notrain.credentials.identity import trust_anchors
+    from notrain.credentials.read import explain
+
+    own = [fingerprint(anchor) for anchor in trust_anchors(home)]
+    lines = explain(reading.credentials, own)
+    return [f"Content Credentials: {lines[0]}", *lines[1:]]
 
 
 def registered_count(db: Database) -> int:
