@@ -11,11 +11,11 @@ import pytest
 from certificate_factory import chain, image_bytes
 from PIL import Image
 
-from notrain.credentials.certificates import fingerprint
 from notrain.credentials.errors import INSTALL_HINT, UnsupportedFormatError
 from notrain.credentials.identity import (
     create_signing_identity,
     import_signing_identity,
+    own_signers,
     trust_anchors,
 )
 from notrain.credentials.manifest import TrainingChoices, manifest_definition
@@ -49,7 +49,7 @@ def signed_by(identity, fmt="JPEG", mime="image/jpeg", choices=None, size=(320, 
 
 
 def own(home):
-    return [fingerprint(a) for a in trust_anchors(home)]
+    return own_signers(home)
 
 
 def flip_image_byte(data: bytes, fmt: str) -> bytes:
@@ -143,7 +143,7 @@ def test_a_trusted_root_that_is_not_yours(notrain_home):
         signed_by(identity), "image/jpeg", trust_anchors=[given.root_pem]
     )
     assert credentials.state == "valid-trusted"
-    assert "chains to a root you trust" in explain(credentials, own_fingerprints=["00" * 32])[0]
+    assert "chains to a root you trust" in explain(credentials, own_signers=["Someone Else#1"])[0]
 
 
 @needs_c2pa
@@ -255,3 +255,55 @@ def test_explain_an_unspecific_failure_lists_the_reasons():
         ),
     )
     assert explain(broken)[0] == "Invalid: unsupported or missing Cose algorithm."
+
+
+def test_another_customer_of_the_same_authority_is_not_you() -> None:
+    """An imported commercial certificate shares its root with the authority's other
+    customers: being trusted through that root does not make a photo yours."""
+    mallory = Credentials(
+        state="valid-trusted", signer="Mallory", issuer="Test Root", signer_key="Test Root#2"
+    )
+
+    first = explain(mallory, own_signers=["Test Root#1"])[0]
+
+    assert "your own" not in first and "chains to a root you trust" in first
+
+
+@needs_c2pa
+def test_an_imported_chain_without_its_root_still_signs_as_you(notrain_home):
+    given = chain(intermediate=True)
+    blocks = given.chain_pem.split(b"-----END CERTIFICATE-----")
+    without_root = b"-----END CERTIFICATE-----".join(blocks[:2]) + b"-----END CERTIFICATE-----\n"
+    identity = import_signing_identity(notrain_home, without_root, given.key_pem)
+
+    credentials = read_credentials(
+        signed_by(identity), "image/jpeg", trust_anchors=trust_anchors(notrain_home)
+    )
+
+    assert "your own notrain identity" in explain(credentials, own(notrain_home))[0]
+
+
+@needs_c2pa
+def test_a_damaged_manifest_reads_as_invalid_never_as_a_crash(ann):
+    signed = signed_by(ann)
+    start = signed.index(b"\xff\xeb")  # the APP11 segments that hold the manifest
+    for offset in range(4, 1500, 7):
+        damaged = bytearray(signed)
+        damaged[start + offset] ^= 0xFF
+        credentials = read_credentials(bytes(damaged), "image/jpeg")
+        assert credentials is None or credentials.state in ("invalid", "valid-untrusted")
+
+
+@needs_c2pa
+@pytest.mark.parametrize(("fmt", "mime"), FORMATS)
+def test_the_file_without_its_manifest_is_what_was_signed(ann, fmt, mime):
+    from notrain.credentials.embedded import unsigned
+
+    original = image_bytes(fmt, (320, 240))
+    definition = manifest_definition("photo", ann.subject, None, STEPS, None, mime)
+    signed = sign(original, mime, ann, definition)
+
+    assert signed != original
+    assert unsigned(signed) == original
+    assert unsigned(original) == original
+    assert read_credentials(unsigned(signed), mime) is None

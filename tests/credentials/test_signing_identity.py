@@ -327,7 +327,8 @@ CREDENTIALS = {
     "NoSigningIdentityError", "PassphraseError", "SigningError", "SigningIdentity",
     "SigningIdentityError", "TrainingChoices", "UnsupportedFormatError", "c2pa_available",
     "create_signing_identity", "describe", "explain", "fingerprint", "import_signing_identity",
-    "load_signing_identity", "manifest_definition", "read_credentials", "renew_signing_identity",
+    "load_signing_identity", "manifest_definition", "own_signers", "read_credentials",
+    "renew_signing_identity",
     "sign", "signing_identity_exists", "trust_anchors",
 }  # fmt: skip
 

@@ -16,7 +16,9 @@ from notrain.errors import NotrainError, OptionError
 from notrain.protect import ProtectOptions, protect_batch, verify_image
 from notrain.store import Database
 
-c2pa = pytest.importorskip("c2pa", reason='Content Credentials need: pip install "notrain[credentials]"')
+c2pa = pytest.importorskip(
+    "c2pa", reason='Content Credentials need: pip install "notrain[credentials]"'
+)
 
 
 def photo(path: Path, size: tuple[int, int] = (1600, 1200)) -> Path:
@@ -113,7 +115,9 @@ def test_allowed_uses_and_no_credentials(tmp_path, notrain_home, signer) -> None
     assert not any(s.name == "credentials" for s in plain.steps)
 
 
-def test_no_signing_identity_means_no_credentials_unless_asked(tmp_path, notrain_home, identity) -> None:
+def test_no_signing_identity_means_no_credentials_unless_asked(
+    tmp_path, notrain_home, identity
+) -> None:
     result = protect(tmp_path, notrain_home)
     assert not any(s.name == "credentials" for s in result.steps)
 
@@ -139,3 +143,35 @@ def test_a_passphrase_protected_key_needs_its_passphrase(tmp_path, notrain_home,
         )
     assert batch.results[0].status == "done"
     assert training_mining(manifest_of(Path(batch.results[0].output)))
+
+
+def test_an_interrupted_signed_output_is_taken_up_again(tmp_path, notrain_home, signer) -> None:
+    """Written but not recorded (the run stopped in between): a rerun signs the same image
+    again, with another signature, and keeps the file already there instead of failing."""
+    first = protect(tmp_path, notrain_home)
+    before = Path(first.output).read_bytes()
+    with Database.open(notrain_home) as db:
+        db.forget(str(Path(first.output).resolve()))
+
+    again = protect(tmp_path, notrain_home)
+
+    assert again.status == "done"
+    assert Path(again.output).read_bytes() == before
+    assert again.output_sha256 == first.output_sha256
+
+
+def test_making_a_signing_identity_later_does_not_break_a_rerun(
+    tmp_path, notrain_home, identity
+) -> None:
+    from notrain.credentials.identity import create_signing_identity
+
+    first = protect(tmp_path, notrain_home)
+    assert not any(s.name == "credentials" for s in first.steps)
+    create_signing_identity(notrain_home, "Ann Example", "ann@example.org")
+    source = tmp_path / "in.jpg"
+    with Database.open(notrain_home) as db:
+        batch = protect_batch(
+            [source], tmp_path / "out", ProtectOptions(platform="instagram"), db=db
+        )
+
+    assert batch.results[0].status == "skipped"

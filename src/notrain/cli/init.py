@@ -161,7 +161,7 @@ def _print_signing(signing: _Signing) -> None:
     if not protected:
         console.print(
             "  Its keys have no passphrase: anyone who can read your files can sign as you. "
-            "To protect them: notrain init --new --passphrase"
+            "To protect them: notrain identity renew --passphrase"
         )
     console.print(f"  Back up [bold]{escape(str(identity.folder))}[/] with your database.")
 

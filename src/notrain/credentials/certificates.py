@@ -63,6 +63,13 @@ C2PA_USAGES: dict[str, str] = {
 """The extended key usages c2pa 0.38 accepts on a signing certificate (its default trust
 configuration), by OID."""
 
+_FORBIDDEN_USAGES: dict[str, str] = {
+    ExtendedKeyUsageOID.ANY_EXTENDED_KEY_USAGE.dotted_string: "any extended key usage",
+    ExtendedKeyUsageOID.TIME_STAMPING.dotted_string: "time stamping",
+    ExtendedKeyUsageOID.OCSP_SIGNING.dotted_string: "OCSP signing",
+}
+"""Usages the C2PA specification forbids beside the signing ones (c2pa refuses to sign)."""
+
 _E = TypeVar("_E", bound=x509.ExtensionType)
 _CN_LIMIT = 64  # RFC 5280 upper bound for a common name
 _ROOT_SUFFIX = " (notrain root)"
@@ -287,6 +294,18 @@ def _c2pa_usages(leaf: x509.Certificate, who: str) -> tuple[str, ...]:
             "documentSigning, emailProtection or C2PA claim signing.",
             reason="no-eku",
             hint="Ask the issuer for a document-signing or C2PA certificate.",
+        )
+    forbidden = [
+        name
+        for oid, name in _FORBIDDEN_USAGES.items()
+        if any(u.dotted_string == oid for u in extended)
+    ]
+    if forbidden:
+        raise CertificateError(
+            f"The certificate of {who} also allows {', '.join(forbidden)}; C2PA forbids those "
+            "usages on a signing certificate, and validators reject it.",
+            reason="wrong-eku",
+            hint="Ask the issuer for a certificate for document signing or C2PA claim signing only.",
         )
     accepted = accepted_usages(leaf)
     if not accepted:

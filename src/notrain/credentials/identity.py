@@ -156,6 +156,8 @@ def create_signing_identity(
         root_key = _load_key(_read(folder / _ROOT_KEY), passphrase, what="root key")
         if datetime.now(UTC) >= root.not_valid_after_utc:
             root = root_key = None
+        else:  # both keys under the same passphrase: renewing with one protects the root too
+            _write(folder / _ROOT_KEY, _key_bytes(root_key, passphrase), private=True)
     if root is None or root_key is None:
         _retire(folder)
         root, root_key = make_root(name)
@@ -260,6 +262,28 @@ def trust_anchors(home: Path | str | None = None) -> list[bytes]:
             if data not in anchors:
                 anchors.append(data)
     return anchors
+
+
+def own_signers(home: Path | str | None = None) -> list[str]:
+    """The signing certificates of this identity and of every retired one, as
+    :func:`signer_key` strings: a photo signed with one of them is the person's own, whatever
+    root it chains to (an imported certificate shares its root with the CA's other customers)."""
+    folder = credentials_folder(home)
+    paths = [folder / _SIGNER_CRT, *sorted((folder / _RETIRED).glob(f"*/{_SIGNER_CRT}"))]
+    keys: list[str] = []
+    for path in paths:
+        if path.is_file():
+            leaf = certificate_chain(_read(path), what=f"certificate file {path.name}")[0]
+            keys.append(signer_key(leaf))
+    return keys
+
+
+def signer_key(certificate: x509.Certificate) -> str:
+    """A signing certificate's identity as C2PA manifests record it: issuer name and serial."""
+    issuer = certificate.issuer.get_attributes_for_oid(NameOID.COMMON_NAME) or (
+        certificate.issuer.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)
+    )
+    return f"{issuer[0].value if issuer else ''}#{certificate.serial_number}"
 
 
 def describe(identity: SigningIdentity) -> list[str]:

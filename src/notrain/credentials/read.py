@@ -37,7 +37,12 @@ REENCODING_NOTE = (
 
 _STATES: dict[str, State] = {"Trusted": "valid-trusted", "Valid": "valid-untrusted"}
 _ALIASES = {"image/jpg": "image/jpeg", "image/pjpeg": "image/jpeg", "image/x-webp": "image/webp"}
-_TAMPERED = ("assertion.missing", "claim.missing", "assertion.dataHash.malformed")
+_TAMPERED = (
+    "assertion.missing",
+    "claim.missing",
+    "assertion.dataHash.malformed",
+    "manifest.unreadable",
+)
 _EXPIRED = ("signingCredential.expired",)
 _USE_WORDS = {
     "allowed": "allowed",
@@ -74,6 +79,9 @@ class Credentials:
     signing_time: datetime | None = None
     time_stamped: bool = False
     anchor_fingerprint: str | None = None
+    signer_key: str | None = None
+    """The signing certificate's issuer name and serial number (``issuer#serial``), to tell
+    the person's own certificate from others chaining to the same root."""
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -112,26 +120,28 @@ def read_credentials(
         )
     try:
         report = _report(c2pa, data, mime, trust_anchors)
-    except c2pa.C2paError as exc:
+        if report is None:
+            return None
+        credentials = _credentials(*report)
+    except (c2pa.C2paError, KeyError, ValueError, TypeError, AttributeError) as exc:
+        # a damaged manifest: the library, or what it returns, breaks in any of these ways
         message = ValidationMessage("manifest.unreadable", " ".join(str(exc).split()))
         return Credentials(state="invalid", messages=(message,))
-    if report is None:
-        return None
-    credentials = _credentials(*report)
     if credentials.state == "valid-trusted" and trust_anchors:
         anchor = _anchor(c2pa, data, mime, trust_anchors)
         credentials = replace(credentials, anchor_fingerprint=anchor)
     return credentials
 
 
-def explain(credentials: Credentials, own_fingerprints: Collection[str] = ()) -> list[str]:
+def explain(credentials: Credentials, own_signers: Collection[str] = ()) -> list[str]:
     """Plain-words lines about ``credentials``: who signed and whether it holds up, the
     AI-training choices, the creator, notrain's steps, and what platforms do to it.
 
-    ``own_fingerprints`` are the SHA-256 fingerprints of the person's roots
-    (:func:`notrain.credentials.certificates.fingerprint` of each trust anchor).
+    ``own_signers`` are the person's signing certificates
+    (:func:`notrain.credentials.identity.own_signers`): a photo signed with one of them, and
+    unchanged since, is theirs whatever root the certificate chains to.
     """
-    own = {f.lower().replace(":", "") for f in own_fingerprints}
+    own = set(own_signers)
     who = credentials.signer or "an unnamed signer"
     lines = [_verdict(credentials, who, own)]
     if credentials.training:
@@ -159,9 +169,9 @@ def explain(credentials: Credentials, own_fingerprints: Collection[str] = ()) ->
 
 
 def _verdict(credentials: Credentials, who: str, own: set[str]) -> str:
+    if credentials.valid and credentials.signer_key in own:
+        return f"Valid, and signed by your own notrain identity ({who})."
     if credentials.state == "valid-trusted":
-        if credentials.anchor_fingerprint and credentials.anchor_fingerprint in own:
-            return f"Valid, and signed by your own notrain identity ({who})."
         return f"Valid, and signed by {who}, whose certificate chains to a root you trust."
     if credentials.state == "valid-untrusted":
         issued = f", issued by {credentials.issuer}" if credentials.issuer else ""
@@ -216,6 +226,11 @@ def _credentials(
         actions=tuple(a.get("action", "") for a in actions),
         signing_time=stamped or _latest(a.get("when") for a in actions),
         time_stamped=stamped is not None,
+        signer_key=(
+            f"{issuer or ''}#{signature['cert_serial_number']}"
+            if signature.get("cert_serial_number")
+            else None
+        ),
     )
 
 

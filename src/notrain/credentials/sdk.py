@@ -41,19 +41,34 @@ def c2pa_available() -> bool:
     return True
 
 
+def _trust_config() -> str:
+    """The extended key usages a signing certificate may carry, as c2pa's ``trust_config``:
+    without it the library accepts emailProtection alone and refuses the documentSigning or
+    C2PA claim-signing certificates that certificate authorities sell."""
+    from notrain.credentials.certificates import C2PA_USAGES
+
+    return "".join(f"{oid}\n" for oid in C2PA_USAGES)
+
+
 def sign_context(*, thumbnail: bool) -> Any:
     """A c2pa Context for signing: the claim thumbnail only when asked (it adds 87-549 KB)."""
     c2pa = load_c2pa()
-    return c2pa.Context.from_json(
-        json.dumps({"builder": {"thumbnail": {"enabled": thumbnail}}, "verify": _OFFLINE})
-    )
+    settings = {
+        "builder": {"thumbnail": {"enabled": thumbnail}},
+        "verify": _OFFLINE,
+        "trust": {"trust_config": _trust_config()},
+    }
+    return c2pa.Context.from_json(json.dumps(settings))
 
 
 def read_context(trust_anchors: Sequence[bytes] = ()) -> Any:
     """A c2pa Context for reading that trusts exactly ``trust_anchors`` (PEM roots), if any."""
     c2pa = load_c2pa()
-    settings: dict[str, Any] = {"verify": dict(_OFFLINE)}
+    settings: dict[str, Any] = {
+        "verify": dict(_OFFLINE),
+        "trust": {"trust_config": _trust_config()},
+    }
     anchors = b"\n".join(a.strip() for a in trust_anchors if a.strip())
     if anchors:
-        settings["trust"] = {"trust_anchors": anchors.decode("ascii", errors="replace") + "\n"}
+        settings["trust"]["trust_anchors"] = anchors.decode("ascii", errors="replace") + "\n"
     return c2pa.Context.from_json(json.dumps(settings))

@@ -15,9 +15,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from notrain.credentials.errors import CertificateError
 from notrain.engine import run_each
-from notrain.errors import InputError
+from notrain.errors import InputError, OptionError
 from notrain.protect.files import InputFile, check_output_folder, collect_inputs, sha256_file
 from notrain.protect.options import ProtectOptions
 from notrain.protect.pipeline import Job, protect_file
@@ -71,6 +70,7 @@ def protect_batch(
     stops the run, keeps what is finished, and a rerun continues from there.
     ``passphrase`` unlocks the signing key for Content Credentials when it has one.
     """
+    key = options.key()  # as given: a Content Credential switched on by itself redoes nothing
     options, signing = resolve_credentials(options, Path(db.path).parent, passphrase)
     Plan.from_options(options)
     owner = require_identity(db).owner_id if options.watermark else None
@@ -83,7 +83,7 @@ def protect_batch(
 
     def finish(result: FileResult) -> None:
         if result.status == "done":
-            result = _record(db, options, result)
+            result = _record(db, options, key, result)
         results.append(result)
         notify(result)
 
@@ -111,13 +111,13 @@ def protect_batch(
             input_sha256=digest,
             signing=signing,
         )
-        skipped = _already_done(db, job, options.key())
+        skipped = _already_done(db, job, key)
         if skipped:
             finish(skipped)
             continue
         if owner is not None:
             job_key = hashlib.sha256(
-                f"{digest}\0{options.key()}\0{job.output.resolve()}".encode()
+                f"{digest}\0{key}\0{job.output.resolve()}".encode()
             ).hexdigest()
             image_id = allocate_mark(db, owner, job_key)
             payload = Payload(
@@ -141,8 +141,9 @@ def resolve_credentials(
 
     Asked for (``credentials=True``): the signing identity and the c2pa library must be there,
     and the key must unlock, or the batch stops before any file with a message saying why.
-    Not said (None): on when both are there. The answer goes into the options, so a rerun
-    after the person makes an identity does the photos again, with credentials."""
+    Not said (None): on when both are there. Photos finished before the person made a
+    signing identity stay as they are on a rerun of the same command (the batch knows them by
+    the options as given); new photos are signed, and ``--overwrite`` signs the old ones too."""
     from notrain.credentials.identity import load_signing_identity, signing_identity_exists
     from notrain.credentials.sdk import c2pa_available, load_c2pa
 
@@ -152,11 +153,13 @@ def resolve_credentials(
     if not wanted:
         return replace(options, credentials=False), None
     load_c2pa()
-    identity = load_signing_identity(home, passphrase)
-    if identity.expired:
-        raise CertificateError(
-            f"Your signing certificate expired on {identity.not_after:%Y-%m-%d}.",
-            hint="Renew it with notrain identity renew, or protect with --no-credentials.",
+    load_signing_identity(home, passphrase)  # refuses a wrong passphrase or an expired certificate
+    if options.timestamp_url is not None and not options.timestamp_url.lower().startswith(
+        ("http://", "https://")
+    ):
+        raise OptionError(
+            f"The timestamp server {options.timestamp_url!r} is not an http(s) address.",
+            hint="For example: --timestamp-url http://timestamp.digicert.com",
         )
     return replace(options, credentials=True), Signing(home=home, passphrase=passphrase)
 
@@ -186,13 +189,13 @@ def _already_done(db: Database, job: Job, key: str) -> FileResult | None:
     return None
 
 
-def _record(db: Database, options: ProtectOptions, result: FileResult) -> FileResult:
+def _record(db: Database, options: ProtectOptions, key: str, result: FileResult) -> FileResult:
     assert result.output and result.input_size and result.output_size and result.output_sha256
     image_id = db.record(
         ProtectedImage(
             input_path=str(Path(result.input).resolve()),
             input_sha256=result.input_sha256 or "",
-            options_key=options.key(),
+            options_key=key,
             output_path=str(Path(result.output).resolve()),
             output_sha256=result.output_sha256,
             platform=result.platform or options.platform,

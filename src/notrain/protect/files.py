@@ -70,12 +70,18 @@ def collect_inputs(
                 found.append(InputFile(path))
         else:
             problems.append(
-                InputError(f"{path}: no such file or folder.", path=path, hint="Check the spelling of the path.")
+                InputError(
+                    f"{path}: no such file or folder.",
+                    path=path,
+                    hint="Check the spelling of the path.",
+                )
             )
     return found, problems
 
 
-def _walk(root: Path, *, recursive: bool, skip: Path | None, problems: list[InputError]) -> Iterator[Path]:
+def _walk(
+    root: Path, *, recursive: bool, skip: Path | None, problems: list[InputError]
+) -> Iterator[Path]:
     visited: set[tuple[int, int]] = set()
     skip_resolved = skip.resolve() if skip else None
     stack = [root]

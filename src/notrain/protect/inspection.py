@@ -25,7 +25,9 @@ class Inspection:
     record: ProtectedImage | None = None
 
 
-def inspect_photo(path: Path, *, original: Path | None = None, db: Database | None = None) -> Inspection:
+def inspect_photo(
+    path: Path, *, original: Path | None = None, db: Database | None = None
+) -> Inspection:
     """Read ``path``; compare it with ``original``, or with the original the registry knows for it."""
     info = probe_image(path)
     metadata = read_metadata(path)
@@ -33,4 +35,6 @@ def inspect_photo(path: Path, *, original: Path | None = None, db: Database | No
     if original is None and record is not None and Path(record.input_path).is_file():
         original = Path(record.input_path)
     diff = diff_metadata(read_metadata(original), metadata) if original is not None else None
-    return Inspection(path=path, info=info, metadata=metadata, original=original, diff=diff, record=record)
+    return Inspection(
+        path=path, info=info, metadata=metadata, original=original, diff=diff, record=record
+    )

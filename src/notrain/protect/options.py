@@ -33,35 +33,89 @@ def _opt(default: Any, help: str, *, key: bool = True) -> Any:
 class ProtectOptions:
     """What to do to each photo. Defaults protect as much as survives a platform."""
 
-    platform: str = _opt("instagram", "Platform to prepare for: sizes, crop and the survival report follow it.")
-    crop: str = _opt("center", "Where to crop when the platform needs another shape: center, top, bottom, left, right, or X,Y in 0..1.")
-    output_format: str = _opt("auto", "Output format: auto (JPEG, or PNG for transparent images on platforms that keep PNG), jpeg, png or webp.")
-    quality: int = _opt(92, "Encoder quality for JPEG and WebP (1-100); the platform re-encodes anyway, so keep it high.")
-    subsampling: str = _opt("4:2:0", "JPEG chroma subsampling: 4:2:0 (what platforms use), 4:2:2 or 4:4:4.")
+    platform: str = _opt(
+        "instagram", "Platform to prepare for: sizes, crop and the survival report follow it."
+    )
+    crop: str = _opt(
+        "center",
+        "Where to crop when the platform needs another shape: center, top, bottom, left, right, or X,Y in 0..1.",
+    )
+    output_format: str = _opt(
+        "auto",
+        "Output format: auto (JPEG, or PNG for transparent images on platforms that keep PNG), jpeg, png or webp.",
+    )
+    quality: int = _opt(
+        92,
+        "Encoder quality for JPEG and WebP (1-100); the platform re-encodes anyway, so keep it high.",
+    )
+    subsampling: str = _opt(
+        "4:2:0", "JPEG chroma subsampling: 4:2:0 (what platforms use), 4:2:2 or 4:4:4."
+    )
     keep_location: bool = _opt(False, "Keep the GPS position and location fields.")
-    keep_camera: bool = _opt(False, "Keep camera and lens serial numbers, maker notes and the unique image id.")
-    rights: bool = _opt(True, "Write the rights statement: copyright, creator and 'not for AI training' (IPTC, XMP, EXIF).")
+    keep_camera: bool = _opt(
+        False, "Keep camera and lens serial numbers, maker notes and the unique image id."
+    )
+    rights: bool = _opt(
+        True,
+        "Write the rights statement: copyright, creator and 'not for AI training' (IPTC, XMP, EXIF).",
+    )
     owner: str | None = _opt(None, "Your name, as creator and copyright holder.")
-    contact: str | None = _opt(None, "How to reach you for licensing: an email address or a web page.")
+    contact: str | None = _opt(
+        None, "How to reach you for licensing: an email address or a web page."
+    )
     copyright: str | None = _opt(None, "Copyright notice; default: '© YEAR OWNER'.")
-    web_statement: str | None = _opt(None, "URL of a page with your licensing terms (xmpRights:WebStatement).")
+    web_statement: str | None = _opt(
+        None, "URL of a page with your licensing terms (xmpRights:WebStatement)."
+    )
     usage_terms: str | None = _opt(None, "Usage terms in plain words (xmpRights:UsageTerms).")
-    data_mining: str = _opt("DMI-PROHIBITED-AIMLTRAINING", "IPTC data-mining statement (plus:DataMining).")
-    other_constraints: str | None = _opt(None, "The plain-language 'not for AI training' sentence (plus:OtherConstraints); default: notrain's wording.")
+    data_mining: str = _opt(
+        "DMI-PROHIBITED-AIMLTRAINING", "IPTC data-mining statement (plus:DataMining)."
+    )
+    other_constraints: str | None = _opt(
+        None,
+        "The plain-language 'not for AI training' sentence (plus:OtherConstraints); default: notrain's wording.",
+    )
     tdm_policy: str | None = _opt(None, "URL of a TDMRep policy; also writes tdm:reservation=1.")
-    watermark: bool = _opt(True, "Embed the invisible watermark (your owner id, the photo's id, the 'not for AI training' flag); it survives the platform's resize and recompression. Needs 'notrain init' once.")
+    watermark: bool = _opt(
+        True,
+        "Embed the invisible watermark (your owner id, the photo's id, the 'not for AI training' flag); it survives the platform's resize and recompression. Needs 'notrain init' once.",
+    )
     mark: str | None = _opt(None, "Text of a visible watermark, for example '© Your Name'.")
-    mark_logo: Path | None = _opt(None, "A logo image (PNG with transparency) to use as the visible watermark.")
-    mark_position: str = _opt("bottom-right", "Where the visible mark goes: a corner (bottom-right, bottom-left, top-right, top-left) or tiled across the image.")
+    mark_logo: Path | None = _opt(
+        None, "A logo image (PNG with transparency) to use as the visible watermark."
+    )
+    mark_position: str = _opt(
+        "bottom-right",
+        "Where the visible mark goes: a corner (bottom-right, bottom-left, top-right, top-left) or tiled across the image.",
+    )
     mark_opacity: float = _opt(0.6, "Opacity of the visible mark, 0-1.")
     mark_size: float = _opt(0.25, "Width of the visible mark as a fraction of the image width.")
-    mark_color: str = _opt("auto", "Colour of the visible mark: auto (contrasts with the photo) or #rrggbb.")
-    mark_font: Path | None = _opt(None, "A TrueType/OpenType font for the mark text (default: the font bundled with Pillow).")
-    credentials: bool | None = _opt(None, "Sign a Content Credential (C2PA) into each copy: who made it, what notrain did to it, and 'not for AI training' (cawg.training-mining), tamper-evident. Default: on once you have a signing identity (notrain init) and the credentials extra (pip install \"notrain[credentials]\").")
-    credentials_allow: str | None = _opt(None, "Training-mining uses to allow in the Content Credential instead of 'notAllowed', comma-separated: ai_training, ai_generative_training, data_mining, ai_inference.")
-    credentials_thumbnail: bool = _opt(False, "Put a thumbnail in the Content Credential (it adds 87-549 KB).")
-    timestamp_url: str | None = _opt(None, "An RFC 3161 timestamp server for the Content Credential, contacted while signing (e.g. http://timestamp.digicert.com).")
-    max_pixels: int = _opt(200_000_000, "Refuse images with more pixels than this (protects against decompression bombs).", key=False)
+    mark_color: str = _opt(
+        "auto", "Colour of the visible mark: auto (contrasts with the photo) or #rrggbb."
+    )
+    mark_font: Path | None = _opt(
+        None, "A TrueType/OpenType font for the mark text (default: the font bundled with Pillow)."
+    )
+    credentials: bool | None = _opt(
+        None,
+        "Sign a Content Credential (C2PA) into each copy: who made it, what notrain did to it, and 'not for AI training' (cawg.training-mining), tamper-evident. Default: on once you have a signing identity (notrain init) and the credentials extra (pip install \"notrain[credentials]\").",
+    )
+    credentials_allow: str | None = _opt(
+        None,
+        "Training-mining uses to allow in the Content Credential instead of 'notAllowed', comma-separated: ai_training, ai_generative_training, data_mining, ai_inference.",
+    )
+    credentials_thumbnail: bool = _opt(
+        False, "Put a thumbnail in the Content Credential (it adds 87-549 KB)."
+    )
+    timestamp_url: str | None = _opt(
+        None,
+        "An RFC 3161 timestamp server for the Content Credential, contacted while signing (e.g. http://timestamp.digicert.com).",
+    )
+    max_pixels: int = _opt(
+        200_000_000,
+        "Refuse images with more pixels than this (protects against decompression bombs).",
+        key=False,
+    )
     overwrite: bool = _opt(False, "Replace outputs that already exist.", key=False)
 
     @property
@@ -104,7 +158,9 @@ class ProtectOptions:
 
     def key(self) -> str:
         """A stable hash of every setting that shapes the output (not where it goes, nor how fast)."""
-        values = {f.name: getattr(self, f.name) for f in fields(self) if f.metadata.get("key", True)}
+        values = {
+            f.name: getattr(self, f.name) for f in fields(self) if f.metadata.get("key", True)
+        }
         for name in ("mark_logo", "mark_font"):
             if values[name] is not None:
                 values[name] = _file_identity(Path(values[name]))
@@ -120,4 +176,3 @@ def _file_identity(path: Path) -> str:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
         return str(path)
-

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from PIL import Image
 
+from notrain.credentials.embedded import unsigned
 from notrain.errors import InputError, NotrainError
 from notrain.imaging import (
     EXTENSIONS,
@@ -80,14 +81,25 @@ def _protect(job: Job) -> FileResult:
     _let_max_pixels_decide(options.max_pixels)
     geometry = plan_geometry((info.width, info.height), platform, anchor=parse_anchor(options.crop))
     decoded = open_image(source, max_pixels=options.max_pixels, min_size=_decode_floor(geometry))
-    work = Work(platform=platform, info=info, geometry=geometry, image=decoded.image, before=read_metadata(source))
+    work = Work(
+        platform=platform,
+        info=info,
+        geometry=geometry,
+        image=decoded.image,
+        before=read_metadata(source),
+    )
     for step in plan.steps:
         step.apply(work)
 
     fmt = output_format_for(options, has_alpha=work.image.mode == "RGBA")
     meta = compose_metadata(source, privacy=work.privacy, rights=work.rights)
     data = encode_image(
-        work.image, fmt, quality=options.quality, subsampling=options.subsampling, exif=meta.exif, xmp=meta.xmp
+        work.image,
+        fmt,
+        quality=options.quality,
+        subsampling=options.subsampling,
+        exif=meta.exif,
+        xmp=meta.xmp,
     )
     work.data = embed_iptc(data, fmt, meta.iptc)
     output = job.output.with_suffix(EXTENSIONS[fmt])
@@ -97,7 +109,7 @@ def _protect(job: Job) -> FileResult:
     work.after = read_metadata(work.data)
     work.diff = diff_metadata(work.before, work.after)
 
-    _write_output(output, work.data, overwrite=options.overwrite)
+    work.data = _write_output(output, work.data, overwrite=options.overwrite)
 
     copy = _platform_copy(work)
     survival = tuple(item for step in plan.steps for item in step.survival(work, copy))
@@ -110,9 +122,12 @@ def _protect(job: Job) -> FileResult:
         input_size=(info.width, info.height),
         output_size=work.image.size,
         output_bytes=len(work.data),
-        steps=tuple(StepReport(name=s.name, summary=s.summary(work), params=s.params()) for s in plan.steps),
+        steps=tuple(
+            StepReport(name=s.name, summary=s.summary(work), params=s.params()) for s in plan.steps
+        ),
         removed=tuple(
-            {"key": f.key, "label": f.label, "value": f.value, "category": f.category} for f in work.diff.private_removed
+            {"key": f.key, "label": f.label, "value": f.value, "category": f.category}
+            for f in work.diff.private_removed
         ),
         survival=survival,
         platform_quality=copy.quality,
@@ -154,18 +169,36 @@ def _decode_floor(geometry: Geometry) -> tuple[int, int] | None:
         return None
     left, top, right, bottom = geometry.crop
     width, height = geometry.size
-    return (math.ceil(DECODE_MARGIN * width / (right - left)), math.ceil(DECODE_MARGIN * height / (bottom - top)))
+    return (
+        math.ceil(DECODE_MARGIN * width / (right - left)),
+        math.ceil(DECODE_MARGIN * height / (bottom - top)),
+    )
 
 
-def _write_output(output, data: bytes, *, overwrite: bool) -> None:
-    """Write the output; an existing file with exactly these bytes (an interrupted earlier run) is fine."""
+def _write_output(output, data: bytes, *, overwrite: bool) -> bytes:
+    """Write the output and return the bytes it holds. An existing file with this very image (an
+    interrupted earlier run) is kept as it is: the same bytes, or the same bytes signed with
+    another Content Credential signature (every signature differs)."""
     if not overwrite and output.exists():
         try:
-            if output.stat().st_size == len(data) and sha256_file(output) == hashlib.sha256(data).hexdigest():
-                return
+            if (
+                output.stat().st_size == len(data)
+                and sha256_file(output) == hashlib.sha256(data).hexdigest()
+            ):
+                return data
+            if abs(output.stat().st_size - len(data)) < _MANIFEST_SLACK:
+                existing = output.read_bytes()
+                if unsigned(existing) == unsigned(data) != existing:
+                    return existing
         except OSError:
             pass
     write_atomic(output, data, overwrite=overwrite)
+    return data
+
+
+_MANIFEST_SLACK = 1 << 20
+"""Two signatures of one image differ in size by far less than this (a few bytes; a thumbnail
+is the same size each time): a larger difference is another image, not worth reading."""
 
 
 def _platform_copy(work: Work) -> PlatformCopy:
@@ -173,4 +206,6 @@ def _platform_copy(work: Work) -> PlatformCopy:
     quality_range = work.platform.quality_range
     quality = quality_range[0] if quality_range else None
     data = simulate(work.data, work.platform, quality=quality) if quality_range else work.data
-    return PlatformCopy(data=data, image=open_image(data).image, metadata=read_metadata(data), quality=quality)
+    return PlatformCopy(
+        data=data, image=open_image(data).image, metadata=read_metadata(data), quality=quality
+    )

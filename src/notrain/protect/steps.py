@@ -134,7 +134,9 @@ class PrepareStep(Step):
                 f"{work.platform.label} resamples {work.image.width}x{work.image.height} "
                 f"to {copy.image.width}x{copy.image.height}"
             )
-        return [Survival(protection="Size", survives=copy.image.size == work.image.size, detail=detail)]
+        return [
+            Survival(protection="Size", survives=copy.image.size == work.image.size, detail=detail)
+        ]
 
 
 @dataclass
@@ -147,7 +149,9 @@ class PrivacyStep(Step):
         return {"keep_location": self.keep_location, "keep_camera": self.keep_camera}
 
     def apply(self, work: Work) -> None:
-        work.privacy = PrivacyOptions(keep_location=self.keep_location, keep_camera=self.keep_camera)
+        work.privacy = PrivacyOptions(
+            keep_location=self.keep_location, keep_camera=self.keep_camera
+        )
 
     def summary(self, work: Work) -> str:
         assert work.diff is not None
@@ -163,14 +167,22 @@ class InvisibleMarkStep(Step):
 
     def params(self) -> dict[str, Any]:
         payload = Payload.from_hex(self.payload)
-        return {"payload": self.payload, "owner_id": f"{payload.owner_id:07x}", "image_id": payload.image_id,
-                "no_ai_training": payload.no_ai_training}
+        return {
+            "payload": self.payload,
+            "owner_id": f"{payload.owner_id:07x}",
+            "image_id": payload.image_id,
+            "no_ai_training": payload.no_ai_training,
+        }
 
     def apply(self, work: Work) -> None:
         try:
-            work.image = _keep_mode(embed_watermark(work.image, bytes.fromhex(self.payload)), work.image)
+            work.image = _keep_mode(
+                embed_watermark(work.image, bytes.fromhex(self.payload)), work.image
+            )
         except InputError as exc:
-            work.unmarkable = exc.message  # too small: the photo is still protected in every other way
+            work.unmarkable = (
+                exc.message
+            )  # too small: the photo is still protected in every other way
             return
         work.payload = self.payload
 
@@ -183,7 +195,13 @@ class InvisibleMarkStep(Step):
 
     def survival(self, work: Work, copy: PlatformCopy) -> list[Survival]:
         if work.payload is None:
-            return [Survival(protection="Invisible watermark", survives=False, detail="not embedded: image too small")]
+            return [
+                Survival(
+                    protection="Invisible watermark",
+                    survives=False,
+                    detail="not embedded: image too small",
+                )
+            ]
         found = detect_watermark(copy.image)
         survives = found.found and found.message == bytes.fromhex(self.payload)
         if survives:
@@ -218,8 +236,12 @@ class VisibleMarkStep(Step):
         work.image = work.mark.image
 
     def summary(self, work: Work) -> str:
-        what = f"'{self.mark.text}'" if self.mark.text else f"logo {Path(self.mark.logo or '').name}"
-        return f"visible mark {what}, {self.mark.position}, {round(self.mark.opacity * 100)}% opacity"
+        what = (
+            f"'{self.mark.text}'" if self.mark.text else f"logo {Path(self.mark.logo or '').name}"
+        )
+        return (
+            f"visible mark {what}, {self.mark.position}, {round(self.mark.opacity * 100)}% opacity"
+        )
 
     def survival(self, work: Work, copy: PlatformCopy) -> list[Survival]:
         assert work.mark is not None and work.unmarked is not None
@@ -258,13 +280,17 @@ class RightsStep(Step):
     def written(self, work: Work) -> list[Field]:
         """The rights fields in the output: after the privacy strip, every rights or owner field is ours."""
         assert work.after is not None
-        return [f for f in work.after.fields if f.category in ("rights", "owner") and not f.structural]
+        return [
+            f for f in work.after.fields if f.category in ("rights", "owner") and not f.structural
+        ]
 
     def summary(self, work: Work) -> str:
         written = self.written(work)
         data_mining = work.after.get("Xmp.plus.DataMining") if work.after else None
         statement = f"; {data_mining.value.rsplit('/', 1)[-1]}" if data_mining else ""
-        return f"rights written: {len(written)} fields in {', '.join(_families(written))}{statement}"
+        return (
+            f"rights written: {len(written)} fields in {', '.join(_families(written))}{statement}"
+        )
 
     def survival(self, work: Work, copy: PlatformCopy) -> list[Survival]:
         results = []
@@ -272,7 +298,11 @@ class RightsStep(Step):
             fields = [f for f in self.written(work) if f.key.startswith(family + ".")]
             if not fields:
                 continue
-            kept = [f for f in fields if (c := copy.metadata.get(f.key)) is not None and c.value == f.value]
+            kept = [
+                f
+                for f in fields
+                if (c := copy.metadata.get(f.key)) is not None and c.value == f.value
+            ]
             names = ", ".join(f.key.rsplit(".", 1)[-1] for f in fields)
             if len(kept) == len(fields):
                 detail = f"{work.platform.label} keeps {names}"
@@ -280,8 +310,12 @@ class RightsStep(Step):
                 lost = ", ".join(f.key.rsplit(".", 1)[-1] for f in fields if f not in kept)
                 detail = f"{work.platform.label} keeps {len(kept)} of {len(fields)} fields; removes {lost}"
             else:
-                detail = _fact_text(work.platform, fact_key) or f"{work.platform.label} removes {names}"
-            results.append(Survival(protection=label, survives=len(kept) == len(fields), detail=detail))
+                detail = (
+                    _fact_text(work.platform, fact_key) or f"{work.platform.label} removes {names}"
+                )
+            results.append(
+                Survival(protection=label, survives=len(kept) == len(fields), detail=detail)
+            )
         return results
 
 
@@ -360,7 +394,9 @@ class CredentialsStep(Step):
                 f"{work.platform.label} re-encodes the photo and drops the Content Credential: "
                 "it proves the original file you keep, not the platform's copy"
             )
-        return [Survival(protection="Content Credentials", survives=found is not None, detail=detail)]
+        return [
+            Survival(protection="Content Credentials", survives=found is not None, detail=detail)
+        ]
 
 
 def _mime_of(data: bytes) -> str:
@@ -425,7 +461,11 @@ class Plan:
                         web_statement=options.web_statement,
                         usage_terms=options.usage_terms,
                         data_mining=options.data_mining,
-                        **({"other_constraints": options.other_constraints} if options.other_constraints else {}),
+                        **(
+                            {"other_constraints": options.other_constraints}
+                            if options.other_constraints
+                            else {}
+                        ),
                         tdm_policy=options.tdm_policy,
                     )
                 )

@@ -298,6 +298,8 @@ def _read_credentials(data: bytes, home: Path) -> tuple[Credentials | None, str]
         found = read_credentials(data, mime, trust_anchors=trust_anchors(home))
     except NotrainError as exc:
         return None, f"Content Credentials: could not be read ({exc.message})."
+    except Exception as exc:  # noqa: BLE001 (a damaged manifest must not stop the other evidence)
+        return None, f"Content Credentials: could not be read ({type(exc).__name__}: {exc})."
     if found is None:
         return None, (
             "Content Credentials: none in this file (platforms remove them when they re-encode "
@@ -399,12 +401,10 @@ def verify_reading(
 def _credential_lines(reading: Reading, home: Path) -> list[str]:
     if reading.credentials is None:
         return [reading.credentials_note] if reading.credentials_note else []
-    from notrain.credentials.certificates import fingerprint
-    from notrain.credentials.identity import trust_anchors
+    from notrain.credentials.identity import own_signers
     from notrain.credentials.read import explain
 
-    own = [fingerprint(anchor) for anchor in trust_anchors(home)]
-    lines = explain(reading.credentials, own)
+    lines = explain(reading.credentials, own_signers(home))
     return [f"Content Credentials: {lines[0]}", *lines[1:]]
 
 
