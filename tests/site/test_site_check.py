@@ -8,10 +8,10 @@ import pytest
 from policy_server import PolicyServer
 
 from notrain.site import SiteUnreachableError, check_site, header_snippets, select_crawlers
+from notrain.site.check import USER_AGENT
 from notrain.site.crawlers import load_crawlers
 from notrain.site.merge import merge_robots
 from notrain.site.signals import ai_txt, merge_tdmrep
-from notrain.watch.fetch import USER_AGENT
 
 LISTING = load_crawlers()
 PAGE = (

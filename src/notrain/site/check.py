@@ -26,13 +26,22 @@ from notrain.site.crawlers import DEFAULT_PURPOSES, Crawler, load_crawlers, sele
 from notrain.site.html import ROBOTS_TOKENS, head_metas
 from notrain.site.robots import MAX_ROBOTS_BYTES, RobotsFile, access, parse_robots
 from notrain.site.signals import tdmrep_problems, tdmrep_rule_for
-from notrain.watch.fetch import USER_AGENT
+from notrain.useragent import user_agent
 
-__all__ = ["CrawlerAccess", "Signal", "SiteCheck", "SiteUnreachableError", "check_site"]
+__all__ = [
+    "USER_AGENT",
+    "CrawlerAccess",
+    "Signal",
+    "SiteCheck",
+    "SiteUnreachableError",
+    "check_site",
+]
 
 SignalStatus = Literal["present", "partial", "absent", "error"]
 AccessStatus = Literal["blocked", "allowed", "partly-allowed", "unknown"]
 
+USER_AGENT = user_agent("site check")
+"""How ``notrain site --check`` names itself to the site it reads."""
 _MAX_PAGE = 5 * 1024 * 1024
 _MAX_FILE = 1024 * 1024
 

@@ -36,8 +36,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from notrain import __version__
 from notrain.errors import NotrainError
+from notrain.useragent import user_agent
 
 __all__ = [
     "FETCH_ERROR_KINDS",
@@ -52,7 +52,7 @@ __all__ = [
     "Validators",
 ]
 
-USER_AGENT = f"notrain/{__version__} (policy watch; +https://pypi.org/project/notrain/)"
+USER_AGENT = user_agent("policy watch")
 """Who is asking: a person's copy of notrain checking a policy, not a browser in disguise."""
 
 FetchErrorKind = Literal[
