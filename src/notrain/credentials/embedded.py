@@ -10,20 +10,36 @@ from __future__ import annotations
 
 import struct
 
-__all__ = ["unsigned"]
+__all__ = ["image_mime", "unsigned"]
 
 _PNG = b"\x89PNG\r\n\x1a\n"
+
+
+_SIGNATURES = {
+    "image/jpeg": lambda d: d[:3] == b"\xff\xd8\xff",
+    "image/png": lambda d: d[:8] == _PNG,
+    "image/webp": lambda d: d[:4] == b"RIFF" and d[8:12] == b"WEBP",
+    "image/heic": lambda d: d[4:12] in (b"ftypheic", b"ftypheix", b"ftypmif1"),
+    "image/avif": lambda d: d[4:12] == b"ftypavif",
+    "image/tiff": lambda d: d[:4] in (b"II*\x00", b"MM\x00*"),
+}
+
+
+def image_mime(data: bytes) -> str | None:
+    """The MIME type ``data`` is, by its first bytes, among those that can hold a manifest."""
+    return next((mime for mime, looks in _SIGNATURES.items() if looks(data)), None)
 
 
 def unsigned(data: bytes) -> bytes:
     """``data`` without its C2PA manifest blocks (unchanged when it has none, or is not a
     JPEG, PNG or WebP file, or is malformed)."""
     try:
-        if data[:3] == b"\xff\xd8\xff":
+        kind = image_mime(data)
+        if kind == "image/jpeg":
             return _jpeg(data)
-        if data[:8] == _PNG:
+        if kind == "image/png":
             return _png(data)
-        if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        if kind == "image/webp":
             return _webp(data)
     except (struct.error, IndexError):
         return data

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING, Any
 
+from notrain.credentials.embedded import image_mime
 from notrain.credentials.errors import SigningError, UnsupportedFormatError
 from notrain.credentials.sdk import c2pa_available, load_c2pa, sign_context
 from notrain.errors import CorruptFileError, OptionError
@@ -29,11 +30,6 @@ FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WebP"}
 """The formats notrain adds Content Credentials to: the ones it writes."""
 
 _ALIASES = {"image/jpg": "image/jpeg", "image/pjpeg": "image/jpeg", "image/x-webp": "image/webp"}
-_MAGIC = {
-    "image/jpeg": lambda d: d[:3] == b"\xff\xd8\xff",
-    "image/png": lambda d: d[:8] == b"\x89PNG\r\n\x1a\n",
-    "image/webp": lambda d: d[:4] == b"RIFF" and d[8:12] == b"WEBP",
-}
 
 
 def normalise_mime(mime: str) -> str:
@@ -63,7 +59,7 @@ def sign(
     server, is contacted by the c2pa library while signing; nothing else is.
     """
     mime = normalise_mime(mime)
-    if not _MAGIC[mime](data):
+    if image_mime(data) != mime:
         raise CorruptFileError(
             f"The data to sign is not a {FORMATS[mime]} image.",
             hint="This is a bug in the caller: pass the encoded output and its MIME type.",

@@ -384,9 +384,10 @@ class CredentialsStep(Step):
         return f"Content Credential signed by {work.signer}: {said}"
 
     def survival(self, work: Work, copy: PlatformCopy) -> list[Survival]:
+        from notrain.credentials.embedded import image_mime
         from notrain.credentials.read import read_credentials
 
-        found = read_credentials(copy.data, _mime_of(copy.data))
+        found = read_credentials(copy.data, image_mime(copy.data) or "image/jpeg")
         if found is not None and found.valid:
             detail = f"{work.platform.label} keeps the Content Credential"
         else:
@@ -397,14 +398,6 @@ class CredentialsStep(Step):
         return [
             Survival(protection="Content Credentials", survives=found is not None, detail=detail)
         ]
-
-
-def _mime_of(data: bytes) -> str:
-    if data[:8] == b"\x89PNG\r\n\x1a\n":
-        return "image/png"
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    return "image/jpeg"
 
 
 def _families(fields: list[Field]) -> list[str]:

@@ -283,6 +283,7 @@ def read_image(path: Path, *, credentials_home: Path | None = None) -> Reading:
 
 def _read_credentials(data: bytes, home: Path) -> tuple[Credentials | None, str]:
     """The file's Content Credential, or None and a line saying why there is none to show."""
+    from notrain.credentials.embedded import image_mime
     from notrain.credentials.identity import trust_anchors
     from notrain.credentials.read import read_credentials
     from notrain.credentials.sdk import c2pa_available
@@ -291,7 +292,7 @@ def _read_credentials(data: bytes, home: Path) -> tuple[Credentials | None, str]
         return None, (
             'Content Credentials: not checked (they need: pip install "notrain[credentials]").'
         )
-    mime = next((m for m, magic in _MAGIC.items() if magic(data)), None)
+    mime = image_mime(data)
     if mime is None:
         return None, "Content Credentials: not checked for this file type."
     try:
@@ -306,16 +307,6 @@ def _read_credentials(data: bytes, home: Path) -> tuple[Credentials | None, str]
             "a photo)."
         )
     return found, ""
-
-
-_MAGIC = {
-    "image/jpeg": lambda d: d[:3] == b"\xff\xd8\xff",
-    "image/png": lambda d: d[:8] == b"\x89PNG\r\n\x1a\n",
-    "image/webp": lambda d: d[:4] == b"RIFF" and d[8:12] == b"WEBP",
-    "image/heic": lambda d: d[4:12] in (b"ftypheic", b"ftypheix", b"ftypmif1"),
-    "image/avif": lambda d: d[4:12] == b"ftypavif",
-    "image/tiff": lambda d: d[:4] in (b"II*\x00", b"MM\x00*"),
-}
 
 
 def verify_image(path: Path, db: Database) -> Verdict:

@@ -104,11 +104,12 @@ def _resolve(db: Database, target: str, *, region: str | None, language: str) ->
     if re.match(r"(?i)https?://", target):
         if not urlsplit(target).hostname:
             raise OptionError(f"{target!r} is not a web address.", hint="Copy it from the browser.")
-        same = [d for d in documents(db) if d.url == target]
+        watched = documents(db)
+        same = [d for d in watched if d.url == target]
         if same:
             return same[:1]
         page = page_document(target, language=language)
-        taken = {d.key for d in documents(db)}
+        taken = {d.key for d in watched}
         key, n = page.key, 1
         while key in taken:  # another address with the same slug
             n += 1
