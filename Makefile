@@ -10,7 +10,7 @@ ARGS ?=
 PYTEST_ARGS ?=
 BENCH_VENV := .venv-bench
 
-.PHONY: setup run test bench bench-watermark clean
+.PHONY: setup run protect test screenshots bench bench-watermark clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "notrain needs Python 3.11 or newer ($(PYTHON) is older); try: make PYTHON=python3.12 ..."; exit 1; }
@@ -20,10 +20,15 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-# make run                          protect generated sample photos (into ./protected)
-# make run PHOTOS=~/Pictures/to-post ARGS='--owner "Your Name" --mark "© Your Name"'
-#                                   (asks for your name and contact the first time: notrain init)
+# make run                          start the notrain app and open it in the browser (Ctrl+C stops it)
+# make run ARGS='--port 9000 --no-browser'
 run: $(STAMP)
+	$(BIN)/notrain serve $(ARGS)
+
+# make protect                      protect generated sample photos from the command line (into ./protected)
+# make protect PHOTOS=~/Pictures/to-post ARGS='--owner "Your Name" --mark "© Your Name"'
+#                                   (asks for your name and contact the first time: notrain init)
+protect: $(STAMP)
 ifeq ($(strip $(PHOTOS)),)
 	$(BIN)/notrain samples .notrain-samples
 	$(BIN)/notrain --home .notrain-home init --name "Sample Owner" --contact owner@example.org
@@ -35,6 +40,11 @@ endif
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# make screenshots                  the browser tests, then the pictures of docs/web.md from their screenshots
+screenshots: $(STAMP)
+	$(BIN)/python -m pytest -m browser -q $(PYTEST_ARGS)
+	$(BIN)/python docs/screenshots.py
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/protect_throughput.py

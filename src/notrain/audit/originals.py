@@ -9,11 +9,14 @@ close (bursts, edits of one shot), the one taken nearest the time Meta recorded 
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from PIL import Image
@@ -21,12 +24,21 @@ from PIL import Image
 from notrain.audit.archive import Export
 from notrain.audit.model import Inventory, MediaItem
 from notrain.audit.reading import Exports
+from notrain.audit.report import csv_cell
 from notrain.audit.values import timestamp
 from notrain.errors import NotrainError
 from notrain.imaging.decode import open_image
 from notrain.imaging.pdq import PDQ_MATCH_DISTANCE, pdq_dihedral, pdq_hash
+from notrain.output import write_atomic
 
-__all__ = ["NEAR_TIE_BITS", "Original", "OriginalMatch", "hash_originals", "match_originals"]
+__all__ = [
+    "NEAR_TIE_BITS",
+    "Original",
+    "OriginalMatch",
+    "find_originals",
+    "hash_originals",
+    "match_originals",
+]
 
 NEAR_TIE_BITS = 6
 """Originals within this many bits of the best match count as equally close; capture time
@@ -83,16 +95,23 @@ def hash_originals(
 
 
 def match_originals(
-    inventory: Inventory, exports: Exports, originals: Sequence[Original]
+    inventory: Inventory,
+    exports: Exports,
+    originals: Sequence[Original],
+    *,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[OriginalMatch]:
-    """For every photo of ``inventory`` whose file is in its export, the original it came from."""
+    """For every photo of ``inventory`` whose file is in its export, the original it came from;
+    ``progress(done, total)`` is called after each item."""
     table = (
         np.frombuffer(b"".join(o.bits for o in originals), dtype=np.uint8).reshape(-1, 32)
         if originals
         else np.zeros((0, 32), dtype=np.uint8)
     )
     matches = []
-    for item in inventory.items:
+    for done, item in enumerate(inventory.items, 1):
+        if progress is not None:
+            progress(done, len(inventory.items))
         if item.is_video:
             continue
         export = exports.for_item(item)
@@ -106,6 +125,57 @@ def match_originals(
             continue
         matches.append(_best(item, hashes, table, originals))
     return matches
+
+
+def find_originals(
+    inventory: Inventory,
+    exports: Exports,
+    folders: Sequence[Path],
+    out_dir: Path,
+    *,
+    overwrite: bool = False,
+    skip: Path | None = None,
+    hashing: Callable[[Path], None] | None = None,
+    matching: Callable[[int, int], None] | None = None,
+) -> dict[str, Any]:
+    """Match the exported photos to the originals under ``folders`` (but not in ``skip``, by
+    default ``out_dir``: notrain's own copies are no originals) and write ``originals.csv``
+    (one row per exported photo, and one per original that could not be read) into ``out_dir``.
+
+    Returns the counts, JSON-ready: ``photos``, ``matched``, ``unmatched``, ``originals_hashed``,
+    ``originals_unreadable``, ``matched_files`` (the originals found, sorted) and ``csv``.
+    ``hashing`` and ``matching`` are the progress of :func:`hash_originals` and
+    :func:`match_originals`. Without ``overwrite``, an existing originals.csv raises
+    :class:`~notrain.errors.OutputExistsError`."""
+    hashed, failed = hash_originals(folders, skip=skip or out_dir, progress=hashing)
+    matches = match_originals(inventory, exports, hashed, progress=matching)
+    rows = io.StringIO()
+    writer = csv.writer(rows)
+    writer.writerow(["exported", "posted_at", "original", "distance", "reason"])
+    for match in matches:
+        writer.writerow(
+            [
+                csv_cell(match.item.uri),
+                match.item.posted_at.isoformat() if match.item.posted_at else "",
+                csv_cell(str(match.original or "")),
+                "" if match.distance is None else match.distance,
+                match.reason,
+            ]
+        )
+    for path, why in failed:
+        writer.writerow(["", "", csv_cell(str(path)), "", f"unreadable original: {why}"])
+    target = out_dir / "originals.csv"
+    write_atomic(target, rows.getvalue().encode("utf-8-sig"), overwrite=overwrite)
+    found = [m for m in matches if m.original is not None]
+    return {
+        "photos": len(matches),
+        "matched": len(found),
+        "unmatched": len(matches) - len(found),
+        "originals_hashed": len(hashed),
+        "originals_unreadable": len(failed),
+        "matched_files": sorted({str(m.original) for m in found}),
+        "csv": str(target),
+    }
 
 
 def _best(

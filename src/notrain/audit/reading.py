@@ -36,6 +36,7 @@ _READERS: dict[str, Callable[[Export], Reading | None]] = {
     "facebook": read_facebook,
     "instagram": read_instagram,
 }
+_NAMES = {"facebook": "Facebook", "instagram": "Instagram"}
 
 
 class Exports:
@@ -64,18 +65,23 @@ class Exports:
         self.close()
 
 
-def audit_export(paths: Sequence[Path | str]) -> tuple[Inventory, Exports]:
+def audit_export(
+    paths: Sequence[Path | str], *, progress: Callable[[str], None] | None = None
+) -> tuple[Inventory, Exports]:
     """Read the exports at ``paths`` (ZIP parts and folders) into an inventory.
 
     Returns the inventory and the open :class:`Exports` (the report's thumbnails and the
     originals matching read from them). Raises :class:`InputError` when no Facebook or
-    Instagram layout is found."""
-    groups = _group_by_platform([Path(p) for p in paths])
+    Instagram layout is found. ``progress`` is told in a few words what is being read, before
+    each part is looked into and each platform's export is read."""
+    say = progress or (lambda _: None)
+    groups = _group_by_platform([Path(p) for p in paths], say)
     opened: dict[str, Export] = {}
     try:
         readings: list[Reading] = []
         problems: list[Problem] = []
         for platform, group in groups.items():
+            say(f"Reading the {_NAMES.get(platform, 'Facebook or Instagram')} export")
             export = Export.open(group)
             problems.extend(export.problems)
             readers = [_READERS[platform]] if platform in _READERS else list(_READERS.values())
@@ -110,12 +116,13 @@ def audit_export(paths: Sequence[Path | str]) -> tuple[Inventory, Exports]:
     return inventory, Exports(opened)
 
 
-def _group_by_platform(paths: list[Path]) -> dict[str, list[Path]]:
+def _group_by_platform(paths: list[Path], say: Callable[[str], None]) -> dict[str, list[Path]]:
     """The parts of each platform's export; ``both`` holds parts no platform could claim when
     the platform is ambiguous."""
     claimed: dict[str, list[Path]] = {}
     unclaimed: list[Path] = []
     for path in paths:
+        say(f"Looking into {path.name}")
         platform = _platform_of(path)
         if platform is None:
             unclaimed.append(path)

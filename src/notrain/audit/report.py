@@ -38,6 +38,7 @@ __all__ = [
     "csv_cell",
     "places",
     "render_html",
+    "report_data",
     "summary",
     "write_report",
 ]
@@ -214,6 +215,60 @@ def render_html(
     return _render(inventory, found, _summary(inventory, found), thumbnail, generated_at)
 
 
+def report_data(
+    inventory: Inventory,
+    *,
+    thumbnail: Thumbnailer | None = None,
+    generated_at: datetime | None = None,
+) -> dict[str, Any]:
+    """What the HTML page shows, as JSON-ready data, for another page to show it in its own
+    way (the web app, whose security policy forbids the report's inline styles).
+
+    The keys are the page's: ``s`` (the :func:`summary`), ``generated_at``, ``platforms``,
+    ``year_bars``, ``rows`` (the listed items as in ``inventory.json``, with the shortened
+    ``caption_shown``, ``place`` and ``thumb``, a data: URI or ""), ``places``, ``map`` (its dots
+    name their place by ``label`` and ``count``), ``accounts``, ``missing``, ``problems``,
+    ``steps``, and for each cut list how many rows were left out (``rows_omitted``...). Every
+    text is as the export has it: escape it."""
+    found = places(inventory)
+    context = _context(inventory, found, _summary(inventory, found), thumbnail, generated_at)
+    view = context["map"]
+    return {
+        **context,
+        "generated_at": _iso(context["generated_at"]),
+        "rows": [
+            {
+                **_item_dict(row["item"]),
+                "caption_shown": row["caption"],
+                "place": row["place"],
+                "thumb": row["thumb"],
+            }
+            for row in context["rows"]
+        ],
+        "places": [_place_dict(p) for p in context["places"]],
+        "map": None
+        if view is None
+        else {
+            **view,
+            "dots": [
+                {
+                    **{k: v for k, v in dot.items() if k != "place"},
+                    "label": dot["place"].label,
+                    "count": dot["place"].count,
+                }
+                for dot in view["dots"]
+            ],
+        },
+        "accounts": [_account_dict(a) for a in context["accounts"]],
+        "missing": [_item_dict(i) for i in context["missing"]],
+        "problems": [{"path": p.path, "reason": p.reason} for p in context["problems"]],
+        "steps": [
+            {**step, "checked": step["checked"].isoformat() if step["checked"] else None}
+            for step in context["steps"]
+        ],
+    }
+
+
 def _render(
     inventory: Inventory,
     found: list[Place],
@@ -221,12 +276,23 @@ def _render(
     thumbnail: Thumbnailer | None,
     generated_at: datetime | None,
 ) -> str:
+    context = _context(inventory, found, facts, thumbnail, generated_at)
+    return _environment().get_template("audit/report.html.j2").render(context)
+
+
+def _context(
+    inventory: Inventory,
+    found: list[Place],
+    facts: dict[str, Any],
+    thumbnail: Thumbnailer | None,
+    generated_at: datetime | None,
+) -> dict[str, Any]:
     shown = heapq.nsmallest(TABLE_ROWS, inventory.items, key=_exposure_order)
     missing = [i for i in inventory.items if not i.present]
     platforms = sorted(
         {i.platform for i in inventory.items} | {a.platform for a in inventory.accounts}
     )
-    context = {
+    return {
         "s": facts,
         "generated_at": generated_at or datetime.now(UTC),
         "platforms": platforms,
@@ -244,7 +310,6 @@ def _render(
         "problems_omitted": max(0, len(inventory.problems) - LIST_ROWS),
         "steps": _next_steps(platforms),
     }
-    return _environment().get_template("audit/report.html.j2").render(context)
 
 
 def write_report(

@@ -9,6 +9,7 @@ import click
 
 from notrain.cli.audit import audit_command
 from notrain.cli.escalate import escalate_command
+from notrain.cli.export import export_command
 from notrain.cli.facts import facts_command
 from notrain.cli.identity import identity_group
 from notrain.cli.init import init_command
@@ -19,6 +20,7 @@ from notrain.cli.protect import protect_command
 from notrain.cli.requests import requests_group
 from notrain.cli.samples import samples_command
 from notrain.cli.scan import scan_command
+from notrain.cli.serve import serve_command
 from notrain.cli.site import site_command
 from notrain.cli.verify import verify_command
 from notrain.cli.watch import watch_group
@@ -45,6 +47,7 @@ def main(home: Path | None) -> None:
 
     \b
     Start here:
+      notrain serve                      the app in your browser: everything below, in plain pages
       notrain init --name "Your Name" --contact you@example.com   once: who your photos' invisible watermark names
       notrain protect ~/Pictures/to-post --for instagram --owner "Your Name" --mark "© Your Name" -o ~/Pictures/protected
       notrain inspect photo.jpg          what a photo reveals about you
@@ -54,6 +57,7 @@ def main(home: Path | None) -> None:
 
 main.add_command(init_command)
 main.add_command(identity_group)
+main.add_command(serve_command)
 main.add_command(protect_command)
 main.add_command(inspect_command)
 main.add_command(platforms_command)
@@ -68,3 +72,4 @@ main.add_command(facts_command)
 main.add_command(audit_command)
 main.add_command(watch_group)
 main.add_command(site_command)
+main.add_command(export_command)

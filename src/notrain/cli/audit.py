@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 from rich.markup import escape
@@ -15,12 +13,7 @@ from rich.markup import escape
 from notrain.cli._common import EXIT_FAILED, console, err_console, handle_errors, open_db
 from notrain.errors import OutputExistsError
 from notrain.imaging.platforms import load_platforms
-from notrain.output import write_atomic
 from notrain.protect.files import check_output_folder
-
-if TYPE_CHECKING:
-    from notrain.audit.model import Inventory
-    from notrain.audit.reading import Exports
 
 __all__ = ["audit_command"]
 
@@ -88,6 +81,7 @@ def audit_command(
 
     Nothing is unpacked and nothing leaves your computer: the ZIPs are read in place.
     """
+    from notrain.audit.originals import find_originals
     from notrain.audit.reading import audit_export, thumbnailer
     from notrain.audit.report import summary, write_report
 
@@ -112,9 +106,12 @@ def audit_command(
             thumbnail=None if no_thumbnails else thumbnailer(opened),
             overwrite=overwrite,
         )
-        matched = (
-            _match_originals(inventory, opened, originals, output, overwrite) if originals else None
-        )
+        matched = None
+        if originals:
+            with err_console.status("Matching your original photos..."):
+                matched = find_originals(
+                    inventory, opened, list(originals), output, overwrite=overwrite
+                )
     facts = summary(inventory)
     if matched is not None:
         facts["originals"] = matched
@@ -182,45 +179,6 @@ def audit_command(
             err_console.print(f"  [red]{escape(failure['file'])}[/]: {escape(failure['error'])}")
     if failed:
         sys.exit(EXIT_FAILED)
-
-
-def _match_originals(
-    inventory: Inventory, opened: Exports, folders: tuple[Path, ...], output: Path, overwrite: bool
-) -> dict[str, Any]:
-    """Match the exported photos to the person's originals; write originals.csv."""
-    from notrain.audit.originals import hash_originals, match_originals
-    from notrain.audit.report import csv_cell
-
-    with err_console.status("Hashing your original photos..."):
-        hashed, failed = hash_originals(list(folders), skip=output)
-    matches = match_originals(inventory, opened, hashed)
-    rows = io.StringIO()
-    writer = csv.writer(rows)
-    writer.writerow(["exported", "posted_at", "original", "distance", "reason"])
-    for match in matches:
-        writer.writerow(
-            [
-                csv_cell(match.item.uri),
-                match.item.posted_at.isoformat() if match.item.posted_at else "",
-                csv_cell(str(match.original or "")),
-                "" if match.distance is None else match.distance,
-                match.reason,
-            ]
-        )
-    for path, why in failed:
-        writer.writerow(["", "", csv_cell(str(path)), "", f"unreadable original: {why}"])
-    target = output / "originals.csv"
-    write_atomic(target, rows.getvalue().encode("utf-8-sig"), overwrite=overwrite)
-    found = [m for m in matches if m.original is not None]
-    return {
-        "photos": len(matches),
-        "matched": len(found),
-        "unmatched": len(matches) - len(found),
-        "originals_hashed": len(hashed),
-        "originals_unreadable": len(failed),
-        "matched_files": sorted({str(m.original) for m in found}),
-        "csv": str(target),
-    }
 
 
 def _protect(

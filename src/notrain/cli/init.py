@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
 import click
@@ -13,15 +12,10 @@ from rich.markup import escape
 
 from notrain.cli._common import console, handle_errors, open_db
 from notrain.cli.identity import identity_as_dict, passphrase_options, read_passphrase
-from notrain.credentials.errors import CertificateError
-from notrain.credentials.identity import (
-    SigningIdentity,
-    create_signing_identity,
-    load_signing_identity,
-    signing_identity_exists,
-)
+from notrain.credentials.identity import SigningIdentity
+from notrain.credentials.setup import makes_signing_identity, set_up_identity
 from notrain.store.home import resolve_home
-from notrain.store.identity import Identity, active_identity, create_identity, identities
+from notrain.store.identity import Identity, active_identity
 
 __all__ = ["init_command"]
 
@@ -75,33 +69,23 @@ def init_command(
         name = _ask("name", "Your name, as photos should credit you")
     if creating and contact is None:
         contact = _ask("contact", "Your contact (email or web page)")
-    signing = _existing_signing_identity(home, replace=new)
-    make_signing = signing is None or (new and not signing.imported)
+    make_signing = makes_signing_identity(home, replace=new)
     passphrase = (
         read_passphrase(passphrase_env, ask_passphrase, confirm=True) if make_signing else None
     )
     unused = (passphrase_env is not None or ask_passphrase) and not make_signing
-    if not creating:
-        assert current is not None
-        if make_signing:
-            signing = create_signing_identity(home, current.name, current.contact, passphrase)
-        assert signing is not None
+    setup = set_up_identity(db, home, name, contact, replace=new, passphrase=passphrase)
+    state = (setup.signing, setup.signing_made, passphrase is not None, unused)
+    if not setup.created:
         _show_existing(
-            current,
+            setup.identity,
             str(db.path),
             as_json,
             flags_given=name is not None or contact is not None,
-            signing=(signing, make_signing, passphrase is not None, unused),
+            signing=state,
         )
         return
-    assert name is not None and contact is not None
-    identity = create_identity(db, name, contact)
-    if current is not None:
-        current = next(i for i in identities(db) if i.id == current.id)
-    if make_signing:
-        signing = create_signing_identity(home, name, contact, passphrase, new_root=True)
-    assert signing is not None
-    state = (signing, make_signing, passphrase is not None, unused)
+    identity, current = setup.identity, setup.replaced
     if as_json:
         _echo_json(
             created=True, identity=identity, replaced=current, database=str(db.path), signing=state
@@ -124,18 +108,6 @@ def init_command(
 _Signing = tuple[SigningIdentity, bool, bool, bool]
 """The signing identity, whether it was made now, whether a passphrase protects it, and whether
 a passphrase option was given but not needed."""
-
-
-def _existing_signing_identity(home: Path, *, replace: bool) -> SigningIdentity | None:
-    """The signing identity already there; one too broken to read is replaced with --new."""
-    if not signing_identity_exists(home):
-        return None
-    try:
-        return load_signing_identity(home, with_key=False)
-    except CertificateError:
-        if replace:
-            return None
-        raise
 
 
 def _print_signing(signing: _Signing) -> None:

@@ -194,7 +194,7 @@ def protect_command(
         )
         sys.exit(EXIT_FAILED)
     if as_json:
-        click.echo(json.dumps(_as_json(batch), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(batch.as_dict(), ensure_ascii=False, indent=2))
     else:
         _print_report(batch, options, output)
     if batch.interrupted:
@@ -204,21 +204,6 @@ def protect_command(
         sys.exit(EXIT_INTERRUPTED)
     if batch.count("failed"):
         sys.exit(EXIT_FAILED)
-
-
-def _as_json(batch: BatchResult) -> dict[str, Any]:
-    return {
-        "results": [r.as_dict() for r in batch.results],
-        "summary": {
-            "done": batch.count("done"),
-            "skipped": batch.count("skipped"),
-            "failed": batch.count("failed"),
-            "interrupted": batch.interrupted,
-            "survival": [
-                {"protection": n, "survives": k, "of": t} for n, k, t in batch.survival_summary()
-            ],
-        },
-    }
 
 
 DETAILED_UP_TO = 20

@@ -487,9 +487,9 @@ def changes_command(
     ctx: click.Context, keys: tuple[str, ...], ai_only: bool, as_json: bool
 ) -> None:
     """Every change in the watched documents' whole history, oldest first."""
-    from notrain.watch.detect import changes_in
+    from notrain.watch.journal import history_changes
     from notrain.watch.report import describe
-    from notrain.watch.versions import documents, versions
+    from notrain.watch.versions import documents
 
     db = open_db(ctx)
     chosen = [d for d in documents(db) if not keys or d.key in keys]
@@ -497,12 +497,7 @@ def changes_command(
         known = ", ".join(d.key for d in documents(db)) or "none yet"
         raise click.UsageError(f"Unknown document. Watched documents: {known}.")
     by_key = {document.key: document for document in chosen}
-    found = [
-        change
-        for document in chosen
-        for change in changes_in(versions(db, document.key))
-        if change.ai_related or not ai_only
-    ]
+    found = history_changes(db, [d.key for d in chosen], ai_only=ai_only)
     if as_json:
         for change in found:
             click.echo(json.dumps(_change_json(change, by_key), ensure_ascii=False))

@@ -15,8 +15,13 @@ from typing import Any
 
 from notrain.errors import OptionError
 from notrain.imaging import get_platform, parse_anchor
+from notrain.watermark.visible import POSITIONS
 
 __all__ = ["FORMAT_CHOICES", "SUBSAMPLING_CHOICES", "TRAINING_USES", "ProtectOptions"]
+
+DEFAULTS_SETTING = "protect.defaults"
+"""The setting holding the person's defaults for new batches (ProtectOptions field names ->
+values): written by the web app's Settings page, read by its Protect page."""
 
 FORMAT_CHOICES = ("auto", "jpeg", "png", "webp")
 SUBSAMPLING_CHOICES = ("4:2:0", "4:2:2", "4:4:4")
@@ -138,6 +143,11 @@ class ProtectOptions:
             raise OptionError(f"Quality must be between 1 and 100, not {self.quality}.")
         if self.mark and self.mark_logo:
             raise OptionError("Give either a text mark or a logo, not both.")
+        if self.mark_position not in POSITIONS:
+            raise OptionError(
+                f"Unknown mark position {self.mark_position!r}.",
+                hint=f"Use one of: {', '.join(POSITIONS)}.",
+            )
         if self.max_pixels < 1:
             raise OptionError(f"--max-pixels must be positive, not {self.max_pixels}.")
         get_platform(self.platform)

@@ -83,6 +83,30 @@ class BatchResult:
     def ok(self) -> bool:
         return not self.interrupted and self.count("failed") == 0
 
+    def as_dict(self) -> dict[str, Any]:
+        """Every result and a summary (counts and what survives), as ``--json`` prints it and
+        the web app keeps it."""
+        return {
+            "results": [r.as_dict() for r in self.results],
+            "summary": {
+                "done": self.count("done"),
+                "skipped": self.count("skipped"),
+                "failed": self.count("failed"),
+                "interrupted": self.interrupted,
+                "survival": [
+                    {"protection": n, "survives": k, "of": t} for n, k, t in self.survival_summary()
+                ],
+            },
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> BatchResult:
+        """The batch :meth:`as_dict` wrote."""
+        return cls(
+            results=tuple(FileResult.from_dict(r) for r in data.get("results", ())),
+            interrupted=bool(data.get("summary", {}).get("interrupted", False)),
+        )
+
     def survival_summary(self) -> list[tuple[str, int, int]]:
         """For each protection: (name, images where it survives, images that have it)."""
         totals: dict[str, list[int]] = {}

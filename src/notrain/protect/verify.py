@@ -15,6 +15,7 @@ it in worker processes; the registry is consulted in the calling process only.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -40,24 +41,40 @@ if TYPE_CHECKING:
     from notrain.credentials.read import Credentials
 
 __all__ = [
+    "CredentialsStatus",
     "How",
     "Reading",
     "RegistryMatch",
+    "RightsStatement",
     "Status",
     "UnverifiableImageError",
     "Verdict",
     "read_image",
+    "rights_statement",
     "verify_image",
     "verify_reading",
 ]
 
 Status = Literal["yours", "someone-else", "marked-unknown", "not-found"]
 How = Literal["watermark", "perceptual", "both", ""]
+CredentialsStatus = Literal["yours", "someone-else", "invalid"]
 STATUSES: tuple[Status, ...] = ("yours", "someone-else", "marked-unknown", "not-found")
 
 _CREATOR_KEYS = frozenset({"Exif.Image.Artist", "Iptc.Application2.Byline", "Xmp.dc.creator"})
 _COPYRIGHT_KEYS = ("Exif.Image.Copyright", "Iptc.Application2.Copyright", "Xmp.dc.rights")
 _DATA_MINING_KEY = "Xmp.plus.DataMining"
+_DATA_MINING_WORDS = {
+    "DMI-UNSPECIFIED": "says nothing about data mining",
+    "DMI-ALLOWED": "allows data mining",
+    "DMI-PROHIBITED-AIMLTRAINING": "forbids AI and machine-learning training",
+    "DMI-PROHIBITED-GENAIMLTRAINING": "forbids generative AI training",
+    "DMI-PROHIBITED-EXCEPTSEARCHENGINEINDEXING": "forbids data mining except by search engines",
+    "DMI-PROHIBITED": "forbids all data mining",
+    "DMI-PROHIBITED-SEECONSTRAINT": "forbids data mining, with conditions stated in the file",
+    "DMI-PROHIBITED-SEEEMBEDDEDRIGHTSEXPR": "forbids data mining, with conditions stated in the file",
+    "DMI-PROHIBITED-SEELINKEDRIGHTSEXPR": "forbids data mining, with conditions on a linked page",
+}
+"""What each IPTC ``plus:DataMining`` value says, in words."""
 
 _ORIENTATION = {
     "original": "",
@@ -92,6 +109,8 @@ class Reading:
     """The file's Content Credential (C2PA manifest), when it has one and it was looked for."""
     credentials_note: str = ""
     """Why the Content Credential was not looked at, or that the file has none."""
+    sha256: str = ""
+    """The file's SHA-256, to tell a registered output's very bytes from a copy of it."""
 
     @property
     def pdq_quality(self) -> int:
@@ -108,6 +127,8 @@ class RegistryMatch:
     """Bits of 256 the perceptual hashes differ by; None when the perceptual hash did not match."""
     orientation: str = ""
     """How the file is turned or mirrored compared with the output, in words ("" when it is not)."""
+    identical: bool = False
+    """The file is byte for byte the protected copy notrain wrote."""
 
     @property
     def how(self) -> str:
@@ -119,6 +140,11 @@ class RegistryMatch:
         if self.by_watermark and perceptual:
             return f"watermark and {perceptual}"
         return "watermark" if self.by_watermark else perceptual
+
+    @property
+    def platform_label(self) -> str:
+        """The platform the registered copy was made for, as people call it."""
+        return _platform_label(self.record.platform)
 
     def as_dict(self) -> dict[str, Any]:
         record = self.record
@@ -132,7 +158,23 @@ class RegistryMatch:
             "platform": record.platform,
             "protected_on": record.created_at[:10],
             "payload": record.payload,
+            "identical": self.identical,
         }
+
+
+@dataclass(frozen=True)
+class RightsStatement:
+    """The rights metadata a file carries, read as a person would: who made it, the copyright
+    notice, and what it says about data mining (the IPTC code and its meaning)."""
+
+    creator: str | None = None
+    copyright: str | None = None
+    data_mining: str | None = None
+    data_mining_words: str | None = None
+
+    @property
+    def found(self) -> bool:
+        return any((self.creator, self.copyright, self.data_mining))
 
 
 @dataclass(frozen=True)
@@ -151,6 +193,11 @@ class Verdict:
     """One sentence per piece of evidence, for people."""
     payload_error: str | None = None
     """Why a mark that was read is not a notrain payload (for "marked-unknown")."""
+    credentials_status: CredentialsStatus | None = None
+    """Whose the Content Credential is: signed by one of your signing certificates and unchanged
+    ("yours"), valid but signed by another ("someone-else"), or broken; None without one."""
+    credentials_explained: tuple[str, ...] = ()
+    """The Content Credential (or why there is none to show) in plain lines."""
 
     @property
     def path(self) -> Path:
@@ -160,6 +207,11 @@ class Verdict:
     def record(self) -> ProtectedImage | None:
         """The registered output this file most likely is."""
         return self.matches[0].record if self.matches else None
+
+    @property
+    def marked_by_you(self) -> bool:
+        """The watermark names one of your identities (retired ones included)."""
+        return self.payload is not None and self.status == "yours" and self.how != "perceptual"
 
     @property
     def pdq_distance(self) -> int | None:
@@ -214,6 +266,7 @@ class Verdict:
                 {"key": f.key, "label": f.label, "value": f.value} for f in self.reading.rights
             ],
             "credentials": _credentials_json(self.reading),
+            "credentials_status": self.credentials_status,
             "evidence": list(self.evidence),
         }
 
@@ -278,6 +331,7 @@ def read_image(path: Path, *, credentials_home: Path | None = None) -> Reading:
         rights=tuple(f for f in fields if f.category == "rights" or f.key in _CREATOR_KEYS),
         credentials=credentials,
         credentials_note=note,
+        sha256=hashlib.sha256(data).hexdigest(),
     )
 
 
@@ -364,7 +418,7 @@ def verify_reading(
         if not similar:
             evidence.append(f"Perceptual hash: no match among {registered} registered photos.")
 
-    matches = _matches(marked, similar)
+    matches = _matches(marked, similar, reading.sha256)
     for match in matches:
         evidence.append(_record_line(match, reading.path))
     if any(not m.by_watermark for m in matches):
@@ -373,7 +427,9 @@ def verify_reading(
             "a watermark, when found, is the stronger evidence."
         )
     evidence.append(_rights_line(reading.rights))
-    evidence.extend(_credential_lines(reading, Path(db.path).parent))
+    own = _own_signers(reading, Path(db.path).parent)
+    credential_lines = _credential_lines(reading, own)
+    evidence.extend(credential_lines)
 
     status, how = _decide(mine, payload, payload_error, bool(similar))
     summary = _summary(status, how, payload, payload_error, matches, registered, reading)
@@ -386,17 +442,36 @@ def verify_reading(
         matches=tuple(matches),
         evidence=tuple(evidence),
         payload_error=payload_error,
+        credentials_status=_credentials_status(reading, own),
+        credentials_explained=tuple(credential_lines),
     )
 
 
-def _credential_lines(reading: Reading, home: Path) -> list[str]:
+def _own_signers(reading: Reading, home: Path) -> list[str]:
+    """The person's signing certificates, looked up only when the file has a credential."""
+    if reading.credentials is None:
+        return []
+    from notrain.credentials.identity import own_signers
+
+    return own_signers(home)
+
+
+def _credential_lines(reading: Reading, own: list[str]) -> list[str]:
     if reading.credentials is None:
         return [reading.credentials_note] if reading.credentials_note else []
-    from notrain.credentials.identity import own_signers
     from notrain.credentials.read import explain
 
-    lines = explain(reading.credentials, own_signers(home))
+    lines = explain(reading.credentials, own)
     return [f"Content Credentials: {lines[0]}", *lines[1:]]
+
+
+def _credentials_status(reading: Reading, own: list[str]) -> CredentialsStatus | None:
+    found = reading.credentials
+    if found is None:
+        return None
+    if not found.valid:
+        return "invalid"
+    return "yours" if found.signer_key in own else "someone-else"
 
 
 def registered_count(db: Database) -> int:
@@ -405,7 +480,7 @@ def registered_count(db: Database) -> int:
 
 
 def _matches(
-    marked: list[ProtectedImage], similar: list[tuple[ProtectedImage, int, int]]
+    marked: list[ProtectedImage], similar: list[tuple[ProtectedImage, int, int]], sha256: str
 ) -> list[RegistryMatch]:
     by_id = {record.id: (distance, variant) for record, distance, variant in similar}
     matches = []
@@ -413,14 +488,22 @@ def _matches(
         distance, variant = by_id.pop(record.id, (None, None))
         matches.append(
             RegistryMatch(
-                record, by_watermark=True, distance=distance, orientation=_orientation(variant)
+                record,
+                by_watermark=True,
+                distance=distance,
+                orientation=_orientation(variant),
+                identical=bool(sha256) and sha256 == record.output_sha256,
             )
         )
     for record, distance, variant in similar:
         if record.id in by_id:
             matches.append(
                 RegistryMatch(
-                    record, by_watermark=False, distance=distance, orientation=_orientation(variant)
+                    record,
+                    by_watermark=False,
+                    distance=distance,
+                    orientation=_orientation(variant),
+                    identical=bool(sha256) and sha256 == record.output_sha256,
                 )
             )
     return matches
@@ -526,17 +609,28 @@ def _record_line(match: RegistryMatch, path: Path) -> str:
     return line
 
 
+def rights_statement(rights: tuple[Field, ...]) -> RightsStatement:
+    """The creator, copyright notice and data-mining statement among a file's rights fields."""
+    by_key = {f.key: f.value for f in rights}
+    mining = by_key.get(_DATA_MINING_KEY)
+    code = mining.removeprefix(DATA_MINING_VOCABULARY) if mining else None
+    return RightsStatement(
+        creator=next((f.value for f in rights if f.key in _CREATOR_KEYS), None),
+        copyright=next((by_key[k] for k in _COPYRIGHT_KEYS if k in by_key), None),
+        data_mining=code,
+        data_mining_words=_DATA_MINING_WORDS.get(code.upper()) if code else None,
+    )
+
+
 def _rights_line(rights: tuple[Field, ...]) -> str:
     if not rights:
         return "Rights metadata: none."
-    by_key = {f.key: f.value for f in rights}
+    statement = rights_statement(rights)
     parts = []
-    if _DATA_MINING_KEY in by_key:
-        parts.append(f"data mining {by_key[_DATA_MINING_KEY].removeprefix(DATA_MINING_VOCABULARY)}")
-    copyright = next((by_key[k] for k in _COPYRIGHT_KEYS if k in by_key), None)
-    if copyright:
-        parts.append(f"copyright {copyright}")
-    creator = next((f.value for f in rights if f.key in _CREATOR_KEYS), None)
-    if creator:
-        parts.append(f"creator {creator}")
+    if statement.data_mining:
+        parts.append(f"data mining {statement.data_mining}")
+    if statement.copyright:
+        parts.append(f"copyright {statement.copyright}")
+    if statement.creator:
+        parts.append(f"creator {statement.creator}")
     return f"Rights metadata: {'; '.join(parts) or 'present'} ({len(rights)} fields)."

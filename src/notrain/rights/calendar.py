@@ -15,6 +15,7 @@ from icalendar import Alarm, Calendar, Event
 
 from notrain.output import write_atomic
 from notrain.rights.model import Deadline, Request
+from notrain.rights.wording import COMMANDS, Wording
 
 __all__ = ["ALARM_OFFSETS", "deadline_uid", "deadlines_calendar", "write_calendar"]
 
@@ -44,11 +45,13 @@ def deadlines_calendar(
     *,
     requests: Mapping[int, Request] | None = None,
     now: datetime | None = None,
+    wording: Wording = COMMANDS,
 ) -> bytes:
     """An iCalendar (RFC 5545) file with one all-day event per deadline.
 
     ``requests`` (by id) adds the platforms, jurisdiction and reference of each deadline's
-    request to its description; ``now`` is the time stamp of the export (default: now)."""
+    request to its description; ``now`` is the time stamp of the export (default: now);
+    ``wording`` says where the request's details are (a command, or the web app's page)."""
     stamp = (now or datetime.now(UTC)).astimezone(UTC)
     calendar = Calendar()
     calendar.add("prodid", PRODID)
@@ -63,18 +66,20 @@ def deadlines_calendar(
         if seen[uid] > 1:
             uid = uid.replace("@", f"-{seen[uid]}@", 1)
         request = (requests or {}).get(deadline.request_id) if deadline.request_id else None
-        calendar.add_component(_event(deadline, uid, stamp, request))
+        calendar.add_component(_event(deadline, uid, stamp, request, wording))
     return calendar.to_ical()
 
 
-def _event(deadline: Deadline, uid: str, stamp: datetime, request: Request | None) -> Event:
+def _event(
+    deadline: Deadline, uid: str, stamp: datetime, request: Request | None, wording: Wording
+) -> Event:
     event = Event()
     event.add("uid", uid)
     event.add("dtstamp", stamp)
     event.add("dtstart", deadline.due)
     event.add("dtend", deadline.due + timedelta(days=1))
     event.add("summary", deadline.title)
-    event.add("description", _description(deadline, request))
+    event.add("description", _description(deadline, request, wording))
     event.add("categories", ["notrain"])
     event.add("transp", "TRANSPARENT")
     for offset in ALARM_OFFSETS:
@@ -86,7 +91,7 @@ def _event(deadline: Deadline, uid: str, stamp: datetime, request: Request | Non
     return event
 
 
-def _description(deadline: Deadline, request: Request | None) -> str:
+def _description(deadline: Deadline, request: Request | None, wording: Wording) -> str:
     lines = [deadline.description.strip()]
     details = []
     if deadline.law:
@@ -98,7 +103,7 @@ def _description(deadline: Deadline, request: Request | None) -> str:
         if request.reference:
             details.append(f"Reference: {request.reference}")
     if deadline.request_id is not None:
-        details.append(f"Details: notrain requests show {deadline.request_id}")
+        details.append(f"Details: {wording.show_for(deadline.request_id)}")
     if details:
         lines.append("\n".join(details))
     return "\n\n".join(line for line in lines if line)

@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from notrain.errors import OptionError
 from notrain.rights.model import Deadline, Event, Jurisdiction, Request, Status
+from notrain.rights.wording import COMMANDS, Wording
 
 __all__ = [
     "CONTROLLER_ZONES",
@@ -88,8 +90,14 @@ def receipt_date(sent: date | datetime, regime: str) -> date:
     A plain date is taken as it is; a datetime without a time zone is the person's local time."""
     if not isinstance(sent, datetime):
         return sent
-    aware = sent if sent.tzinfo is not None else sent.astimezone()
-    return aware.astimezone(ZoneInfo(CONTROLLER_ZONES.get(regime, "UTC"))).date()
+    try:
+        aware = sent if sent.tzinfo is not None else sent.astimezone()
+        return aware.astimezone(ZoneInfo(CONTROLLER_ZONES.get(regime, "UTC"))).date()
+    except (OverflowError, ValueError, OSError) as exc:  # year 9999 in a zone ahead of Meta's
+        raise OptionError(
+            f"{sent.isoformat()} is not a date notrain can count from.",
+            hint="Give the day you sent the request: today or a day before.",
+        ) from exc
 
 
 def _period(start: date, months: int | None, days: int | None) -> date | None:
@@ -170,8 +178,11 @@ def happened_after(request: Request, later: Event, earlier: Event) -> bool:
     return position[id(later)] > position[id(earlier)]
 
 
-def deadlines(request: Request, jurisdiction: Jurisdiction) -> list[Deadline]:
-    """Every deadline of ``request`` in its current state, earliest first. These are the rules
+def deadlines(
+    request: Request, jurisdiction: Jurisdiction, *, wording: Wording = COMMANDS
+) -> list[Deadline]:
+    """Every deadline of ``request`` in its current state, earliest first (``wording`` names
+    what writes the letters in the descriptions). These are the rules
     :func:`notrain.rights.escalation.escalation_letters` follows too: a ``reminder``, ``appeal``
     or ``complaint`` deadline that has come is what it writes.
 
@@ -192,6 +203,7 @@ def deadlines(request: Request, jurisdiction: Jurisdiction) -> list[Deadline]:
         return []
     found: list[Deadline] = []
     regime = jurisdiction.regime
+    escalate = wording.escalate_for(request.id)
 
     def add(kind: str, due_on: date, title: str, description: str, law: str = "") -> None:
         found.append(
@@ -235,17 +247,17 @@ def deadlines(request: Request, jurisdiction: Jurisdiction) -> list[Deadline]:
             _response_law(jurisdiction, extended),
         )
     if regime == "uk-gdpr":
-        _uk_deadlines(request, response, reminded, refused, add)
+        _uk_deadlines(request, response, reminded, refused, add, escalate)
     elif regime == "us-state" and jurisdiction.appeal_days:
-        _appeal_deadlines(request, jurisdiction, response, refused, appealed, add)
+        _appeal_deadlines(request, jurisdiction, response, refused, appealed, add, escalate)
     elif regime == "us-state":
-        _us_state_deadlines(response, refused, add)
+        _us_state_deadlines(response, refused, add, escalate)
     elif refused is not None:
         add(
             "complaint",
             refused.on,
             "Meta refused: you can complain now",
-            "Meta refused your objection. notrain escalate writes the complaint with the whole "
+            f"Meta refused your objection. {escalate} writes the complaint with the whole "
             "timeline filled in.",
         )
     elif reminded is not None:
@@ -257,35 +269,38 @@ def deadlines(request: Request, jurisdiction: Jurisdiction) -> list[Deadline]:
             complain_from,
             "No answer to your reminder: time to complain",
             f"You reminded Meta on {reminded.on.isoformat()}. If it still has not answered "
-            "by then, notrain escalate writes the complaint.",
+            f"by then, {escalate} writes the complaint.",
         )
     elif response is not None:
         add(
             "reminder",
             response[0] + timedelta(days=1),
             "Meta's deadline has passed: send a reminder",
-            "Meta did not answer in time. notrain escalate writes a short reminder that quotes "
+            f"Meta did not answer in time. {escalate} writes a short reminder that quotes "
             "the deadline; a complaint follows if that goes unanswered.",
         )
         add(
             "complaint",
             response[0] + timedelta(days=SILENCE_DAYS + 1),
             "A month of silence past the deadline: complain",
-            f"Meta has let its deadline pass by more than {SILENCE_DAYS} days. notrain escalate "
+            f"Meta has let its deadline pass by more than {SILENCE_DAYS} days. {escalate} "
             "now writes the complaint to your data protection authority directly.",
         )
     return sorted(found, key=lambda d: d.due)
 
 
 def _us_state_deadlines(
-    response: tuple[date, bool] | None, refused: Event | None, add: Callable[..., None]
+    response: tuple[date, bool] | None,
+    refused: Event | None,
+    add: Callable[..., None],
+    escalate: str,
 ) -> None:
     if refused is not None:
         add(
             "complaint",
             refused.on,
             "Meta refused your deletion request: you can complain now",
-            "notrain escalate writes the complaint to your state's attorney general (in "
+            f"{escalate} writes the complaint to your state's attorney general (in "
             "California, the California Privacy Protection Agency) and the FTC report.",
         )
     elif response is not None:
@@ -293,7 +308,7 @@ def _us_state_deadlines(
             "complaint",
             response[0] + timedelta(days=1),
             "Meta's time to answer has passed: you can complain",
-            "Meta did not answer your deletion request in time. notrain escalate writes the "
+            f"Meta did not answer your deletion request in time. {escalate} writes the "
             "complaint to your state's attorney general (in California, the California Privacy "
             "Protection Agency) and the FTC report.",
         )
@@ -306,6 +321,7 @@ def _appeal_deadlines(
     refused: Event | None,
     appealed: Event | None,
     add: Callable[..., None],
+    escalate: str,
 ) -> None:
     """The US states that make Meta offer an appeal: appeal first, then the attorney general once
     Meta denies the appeal (a refusal recorded after it) or lets its time to decide pass."""
@@ -322,8 +338,8 @@ def _appeal_deadlines(
             start,
             f"{why}: appeal to Meta",
             f"{jurisdiction.name}'s law makes Meta offer an appeal and decide it within "
-            f"{_appeal_words(jurisdiction)}; the attorney general comes after that. notrain "
-            "escalate writes the appeal.",
+            f"{_appeal_words(jurisdiction)}; the attorney general comes after that. "
+            f"{escalate} writes the appeal.",
             law,
         )
         return
@@ -332,8 +348,7 @@ def _appeal_deadlines(
             "complaint",
             refused.on,
             "Meta denied your appeal: you can complain now",
-            "notrain escalate writes the complaint to your state's attorney general and the FTC "
-            "report.",
+            f"{escalate} writes the complaint to your state's attorney general and the FTC report.",
             law,
         )
         return
@@ -353,7 +368,7 @@ def _appeal_deadlines(
         "complaint",
         due_on + timedelta(days=1),
         "No decision on your appeal: you can complain",
-        "Meta did not decide your appeal in time. notrain escalate writes the complaint to your "
+        f"Meta did not decide your appeal in time. {escalate} writes the complaint to your "
         "state's attorney general and the FTC report.",
         law,
     )
@@ -372,6 +387,7 @@ def _uk_deadlines(
     reminded: Event | None,
     refused: Event | None,
     add: Callable[..., None],
+    escalate: str,
 ) -> None:
     """The ICO's timing: raise the concern with Meta first, give it a month, and complain within
     three months of the last meaningful contact."""
@@ -387,7 +403,7 @@ def _uk_deadlines(
             start,
             "Raise your concern with Meta first",
             "The ICO expects you to tell Meta you are unhappy and give it a month to put it "
-            "right before you complain. notrain escalate writes that letter.",
+            f"right before you complain. {escalate} writes that letter.",
             "ICO complaint process",
         )
         return
@@ -415,7 +431,7 @@ def _uk_deadlines(
         "You can complain to the ICO",
         f"You raised your concern with Meta on {reminded.on.isoformat()}. After a month without "
         "a satisfactory answer, or once Meta refuses again, you can complain to the ICO; "
-        "notrain escalate writes it.",
+        f"{escalate} writes it.",
         "ICO complaint process",
     )
     last = last_contact(request) or reminded.on

@@ -21,6 +21,7 @@ from notrain.rights.deadlines import (
 )
 from notrain.rights.letters import letter, request_number
 from notrain.rights.model import Authority, Document, Jurisdiction, Request, Status
+from notrain.rights.wording import COMMANDS, Wording
 
 __all__ = ["NothingToEscalate", "escalation_letters"]
 
@@ -46,9 +47,11 @@ def escalation_letters(
     today: date,
     language: str | None = None,
     home: Path | None = None,
+    wording: Wording = COMMANDS,
 ) -> list[Document]:
     """The letters ``request`` needs today, in the order to send them (``language`` as in
-    :func:`letter`: None lets each letter choose).
+    :func:`letter`: None lets each letter choose; ``wording`` names notrain's actions in the
+    notes and hints).
 
     The rules are those of :func:`~notrain.rights.deadlines.deadlines`: once a ``reminder``,
     ``appeal`` or ``complaint`` deadline has come, this writes that letter (the complaint when
@@ -69,6 +72,8 @@ def escalation_letters(
     honoured the request, the request is not submitted, a complaint is already filed, Meta
     asked for information, or no reminder, appeal or complaint is due yet."""
     regime = jurisdiction.regime
+    number = request_number(request)
+    escalate = wording.escalate_for(number)
     if regime == "none":
         raise OptionError(
             f"There is no data protection authority to escalate to for {jurisdiction.name}: "
@@ -100,25 +105,25 @@ def escalation_letters(
     if regime == "us-state" and (request.kind != "deletion" or request.submitted_on is None):
         deletion = _with_note(
             write("deletion-request", None),
-            "Record it with notrain requests once you have sent it, so notrain can tell you "
-            "when Meta's answer is due.",
+            f"Record it {wording.record} once you have sent it, so notrain can tell you when "
+            "Meta's answer is due.",
         )
         return [deletion, write("ftc", ftc)]
     if regime not in ("gdpr", "fadp", "lgpd", "uk-gdpr", "us-state"):
         raise OptionError(f"notrain does not know how to escalate under the regime {regime!r}.")
-    _check_open(request, regime)
+    _check_open(request, regime, wording)
     steps = [d for d in deadlines(request, jurisdiction) if d.kind in _STEPS]
     due_now = {d.kind for d in steps if d.due <= today}
     if not due_now:
         if not steps:
             raise NothingToEscalate(
                 "Nothing is due on this request, so there is nothing to escalate.",
-                hint=f"See notrain requests show {request_number(request)}.",
+                hint=f"Its history and deadlines are {wording.record}.",
             )
         upcoming = min(steps, key=lambda d: d.due)
         raise NothingToEscalate(
             f"Nothing to send yet. Next: {upcoming.title} ({upcoming.due.isoformat()}).",
-            hint=f"If Meta has not answered by then, run notrain escalate again on "
+            hint=f"If Meta has not answered by then, {wording.again} on "
             f"{upcoming.due.isoformat()}.",
             possible_from=upcoming.due,
         )
@@ -133,11 +138,11 @@ def escalation_letters(
         return [
             _with_note(
                 write("appeal", authority),
-                "Record the appeal once you have sent it (notrain requests update "
-                f"{request_number(request)} --status appeal-filed). Meta then has "
+                "Record the appeal once you have sent it "
+                f"({wording.record_status(number, Status.APPEALED)}). Meta then has "
                 f"{jurisdiction.appeal_days} days to decide (about {decide_by.isoformat()} if you "
-                "send it today); if it denies the appeal or does not decide in time, notrain "
-                f"escalate writes the complaint to {authority.name}.",
+                "send it today); if it denies the appeal or does not decide in time, "
+                f"{escalate} writes the complaint to {authority.name}.",
             )
         ]
     if "complaint" not in due_now:
@@ -149,9 +154,9 @@ def escalation_letters(
             _with_note(
                 reminder,
                 f"If Meta has not answered by {complain_from.isoformat()}, a complaint to "
-                f"{authority.name} is the next step: record the reminder (notrain requests "
-                f"update {request_number(request)} --status reminder-sent) and run notrain "
-                "escalate again then.",
+                f"{authority.name} is the next step: record the reminder "
+                f"({wording.record_status(number, Status.REMINDED)}), and then {escalate} "
+                "writes the complaint.",
             )
         ]
     if regime == "us-state":
@@ -159,14 +164,17 @@ def escalation_letters(
     return [write("complaint-ico" if regime == "uk-gdpr" else "complaint", authority)]
 
 
-def _check_open(request: Request, regime: str) -> None:
+def _check_open(request: Request, regime: str, wording: Wording) -> None:
     """NothingToEscalate when the request is done, not yet sent, or waiting on the person."""
     status = request.status
+    number = request_number(request)
+    escalate = wording.escalate_for(number)
+    refused = wording.record_status(number, Status.REFUSED)
     if request.submitted_on is None:
         raise NothingToEscalate(
             "This request has not been submitted to Meta yet, so there is nothing to escalate.",
-            hint=f"Send it, then record the date: notrain requests update {request_number(request)} "
-            "--status submitted --on DATE.",
+            hint="Send it, then record the day you sent it: "
+            f"{wording.record_status(number, Status.SUBMITTED)}.",
         )
     event = request.last(status)
     when = event.on if event is not None else request.submitted_on
@@ -174,8 +182,8 @@ def _check_open(request: Request, regime: str) -> None:
         raise NothingToEscalate(
             f"This request is {status.value} (on {when.isoformat()}); there is nothing to "
             "escalate.",
-            hint="If Meta later goes back on it, record that with --status refused and run "
-            "notrain escalate again.",
+            hint=f"If Meta later goes back on it, record that ({refused}); then {escalate} writes "
+            "the next letter.",
         )
     if status == Status.COMPLAINED:
         if regime in ("gdpr", "uk-gdpr"):
@@ -194,7 +202,8 @@ def _check_open(request: Request, regime: str) -> None:
         raise NothingToEscalate(
             "Meta asked you for more information; the next step is your answer.",
             hint="Answer Meta, or, if you think its demand is unjustified (an ID for an "
-            "objection), record it with --status refused and run notrain escalate again.",
+            f"objection), record it as a refusal ({refused}); then {escalate} writes the next "
+            "letter.",
         )
 
 

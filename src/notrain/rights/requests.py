@@ -134,7 +134,12 @@ def _by_date(event: Event) -> date:
 
 
 def get_request(db: Database, request_id: int) -> Request:
-    row = db.conn.execute("SELECT * FROM rights_request WHERE id = ?", (request_id,)).fetchone()
+    in_range = -(2**63) <= request_id < 2**63  # SQLite's integers; larger numbers name nothing
+    row = (
+        db.conn.execute("SELECT * FROM rights_request WHERE id = ?", (request_id,)).fetchone()
+        if in_range
+        else None
+    )
     if row is None:
         known = [r[0] for r in db.conn.execute("SELECT id FROM rights_request ORDER BY id")]
         raise RequestNotFound(

@@ -67,6 +67,7 @@ from typing import Any
 
 from notrain.errors import InputError
 from notrain.rights.model import LANGUAGES, Status
+from notrain.rights.wording import COMMANDS, Wording
 
 __all__ = [
     "CONFIDENCES",
@@ -121,11 +122,11 @@ class Triage:
     next_step: str = ""
 
 
-def triage(text: str, *, regime: str = "gdpr") -> Triage:
+def triage(text: str, *, regime: str = "gdpr", wording: Wording = COMMANDS) -> Triage:
     """Classify the text of Meta's reply to an objection (see the module docstring for how).
 
     ``regime`` is the request's legal regime: the next step cites the GDPR only where it
-    applies (the EU/EEA and the UK). Only the first :data:`MAX_TRIAGE_CHARS` characters are
+    applies (the EU/EEA and the UK); ``wording`` names notrain's actions in it. Only the first :data:`MAX_TRIAGE_CHARS` characters are
     read; a real answer is far shorter."""
     rules = _rules()
     text = text[:MAX_TRIAGE_CHARS]
@@ -161,6 +162,7 @@ def triage(text: str, *, regime: str = "gdpr") -> Triage:
             reference,
             extension,
             gdpr=regime in ("gdpr", "uk-gdpr"),
+            wording=wording,
         ),
     )
 
@@ -189,15 +191,24 @@ def _decide(found: dict[str, dict[int, str]], objection: bool) -> tuple[str, str
 
 
 def _next_step(
-    label: str, info: bool, identity: bool, reference: str, extension: bool, *, gdpr: bool
+    label: str,
+    info: bool,
+    identity: bool,
+    reference: str,
+    extension: bool,
+    *,
+    gdpr: bool,
+    wording: Wording,
 ) -> str:
-    record = "record it in `notrain requests`"
+    w = wording
+    record = f"record it {w.record}"
+    escalate = w.escalate_for(None)
     if not gdpr:
-        return _next_step_elsewhere(label, info, identity, reference, extension, record)
+        return _next_step_elsewhere(label, info, identity, reference, extension, w)
     if label == "honoured":
         return (
-            "Meta says it will honour your objection: record the request as honoured in "
-            "`notrain requests` and keep this email as proof. The objection covers future training "
+            "Meta says it will honour your objection: record the request as honoured "
+            f"{w.record} and keep this email as proof. The objection covers future training "
             "on your own accounts' public content; photos of you that others post need Meta's "
             "third-party-information form."
         )
@@ -207,7 +218,7 @@ def _next_step(
             f"Meta refused your objection{also}. Art. 12(4) GDPR requires a refusal to give "
             "reasons and to mention your right to complain to a data protection authority and to "
             f"go to court, so check whether this one does; {record} as refused, and "
-            "`notrain escalate REQUEST` writes the complaint with the timeline filled in."
+            f"{escalate} writes the complaint with the timeline filled in."
         )
     if label == "info-requested" and identity:
         return (
@@ -227,15 +238,14 @@ def _next_step(
         return (
             "Meta says it needs more time. Art. 12(3) GDPR allows two further months only for "
             "complex or numerous requests, notified with reasons within the first month; record "
-            "the extension in `notrain requests` so the new deadline is counted."
+            f"the extension {w.record} so the new deadline is counted."
         )
     if label == "acknowledgement":
         quoted = f" with the reference {reference}" if reference else ""
         return (
-            f"This is a receipt, not a decision: record the request as acknowledged{quoted} in "
-            "`notrain requests`. Meta still owes an answer within one month of receiving your "
-            "objection (Art. 12(3) GDPR), and `notrain requests due` tells you when that has "
-            "passed."
+            f"This is a receipt, not a decision: record the request as acknowledged{quoted} "
+            f"{w.record}. Meta still owes an answer within one month of receiving your "
+            f"objection (Art. 12(3) GDPR), and {w.due} tells you when that has passed."
         )
     if label == "unrelated":
         return (
@@ -245,24 +255,25 @@ def _next_step(
         )
     return (
         "notrain could not tell what this reply means; read it yourself and record the status by "
-        "hand in `notrain requests`. If it turns out to be a refusal, or no real answer comes "
-        "within one month, `notrain escalate REQUEST` writes the reminder or complaint."
+        f"hand {w.record}. If it turns out to be a refusal, or no real answer comes within one "
+        f"month, {escalate} writes the reminder or complaint."
     )
 
 
 def _next_step_elsewhere(
-    label: str, info: bool, identity: bool, reference: str, extension: bool, record: str
+    label: str, info: bool, identity: bool, reference: str, extension: bool, w: Wording
 ) -> str:
     """The next step where the GDPR does not apply (Switzerland, Brazil, the US states)."""
+    record = f"record it {w.record}"
     if label == "honoured":
         return (
-            "Meta says it will honour your request: record it as honoured in `notrain requests` "
-            "and keep this email as proof."
+            f"Meta says it will honour your request: record it as honoured {w.record} and keep "
+            "this email as proof."
         )
     if label == "refused":
         also = " and also asks for more information" if info else ""
         return (
-            f"Meta refused your request{also}: {record} as refused, and `notrain escalate REQUEST` "
+            f"Meta refused your request{also}: {record} as refused, and {w.escalate_for(None)} "
             "writes the next letter with the timeline filled in (where your state's law has an "
             "appeal, the appeal to Meta comes first; then the complaint)."
         )
@@ -274,17 +285,17 @@ def _next_step_elsewhere(
         )
     if extension:
         return (
-            "Meta says it needs more time: record the extension in `notrain requests` so the new "
-            "deadline is counted."
+            f"Meta says it needs more time: record the extension {w.record} so the new deadline "
+            "is counted."
         )
     if label == "acknowledgement":
         quoted = f" with the reference {reference}" if reference else ""
         return (
-            f"This is a receipt, not a decision: record the request as acknowledged{quoted} in "
-            "`notrain requests`. Meta still owes an answer within the legal deadline, and "
-            "`notrain requests due` tells you when that has passed."
+            f"This is a receipt, not a decision: record the request as acknowledged{quoted} "
+            f"{w.record}. Meta still owes an answer within the legal deadline, and {w.due} tells "
+            "you when that has passed."
         )
-    return _next_step(label, info, identity, reference, extension, gdpr=True)
+    return _next_step(label, info, identity, reference, extension, gdpr=True, wording=w)
 
 
 def _reference(folded: list[str], rules: _Rules) -> str:

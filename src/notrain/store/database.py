@@ -57,7 +57,9 @@ class Database:
     def __init__(self, path: Path | str) -> None:
         self.path = path
         try:
-            self.conn = sqlite3.connect(str(path), timeout=30)
+            # One Database serves one caller at a time, but the web app may hand it from the
+            # thread that opened it to another (FastAPI runs dependencies and routes apart).
+            self.conn = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
             self.conn.row_factory = sqlite3.Row
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA foreign_keys=ON")
@@ -114,7 +116,9 @@ class Database:
             self._delete_output(row["output_path"])
             columns = ", ".join(row)
             marks = ", ".join(f":{name}" for name in row)
-            cursor = self.conn.execute(f"INSERT INTO protected_image ({columns}) VALUES ({marks})", row)
+            cursor = self.conn.execute(
+                f"INSERT INTO protected_image ({columns}) VALUES ({marks})", row
+            )
             image_id = int(cursor.lastrowid or 0)
             if image.pdq:
                 add_pdq(self.conn, image_id, bytes.fromhex(image.pdq))
@@ -125,13 +129,17 @@ class Database:
             self._delete_output(output_path)
 
     def _delete_output(self, output_path: str) -> None:
-        for old in self.conn.execute("SELECT id, pdq FROM protected_image WHERE output_path = ?", (output_path,)).fetchall():
+        for old in self.conn.execute(
+            "SELECT id, pdq FROM protected_image WHERE output_path = ?", (output_path,)
+        ).fetchall():
             if old["pdq"]:
                 remove_pdq(self.conn, old["id"], bytes.fromhex(old["pdq"]))
         self.conn.execute("DELETE FROM protected_image WHERE output_path = ?", (output_path,))
 
     def get(self, image_id: int) -> ProtectedImage | None:
-        row = self.conn.execute("SELECT * FROM protected_image WHERE id = ?", (image_id,)).fetchone()
+        row = self.conn.execute(
+            "SELECT * FROM protected_image WHERE id = ?", (image_id,)
+        ).fetchone()
         return _from_row(row) if row else None
 
     def by_payload(self, payload: str) -> list[ProtectedImage]:
@@ -141,7 +149,9 @@ class Database:
         )
         return [_from_row(row) for row in rows]
 
-    def similar(self, hashes: Sequence[bytes], max_distance: int = PDQ_MATCH_DISTANCE) -> list[tuple[ProtectedImage, PdqMatch]]:
+    def similar(
+        self, hashes: Sequence[bytes], max_distance: int = PDQ_MATCH_DISTANCE
+    ) -> list[tuple[ProtectedImage, PdqMatch]]:
         """Registered outputs whose PDQ hash is within ``max_distance`` of any of ``hashes``, closest first."""
         found = []
         for match in match_pdq(self.conn, hashes, max_distance):
@@ -160,7 +170,8 @@ class Database:
 
     def by_output_sha256(self, sha256: str) -> ProtectedImage | None:
         row = self.conn.execute(
-            "SELECT * FROM protected_image WHERE output_sha256 = ? ORDER BY id DESC LIMIT 1", (sha256,)
+            "SELECT * FROM protected_image WHERE output_sha256 = ? ORDER BY id DESC LIMIT 1",
+            (sha256,),
         ).fetchone()
         return _from_row(row) if row else None
 

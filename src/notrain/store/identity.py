@@ -89,9 +89,9 @@ def derive_owner_id(secret: bytes) -> int:
 
 def create_identity(db: Database, name: str, contact: str) -> Identity:
     """Make a new identity with a fresh secret; the one in use, if any, is retired."""
-    name = _check_text("name", name, 'Give the name to credit, e.g. --name "Ann Example".')
+    name = _check_text("name", name, "Give the name photos should credit, such as Ann Example.")
     contact = _check_text(
-        "contact", contact, "Give an email address or web page, e.g. --contact ann@example.com."
+        "contact", contact, "Give an email address or a web page, such as ann@example.com."
     )
     secret = secrets.token_bytes(_SECRET_BYTES)
     now = _now()
@@ -149,7 +149,8 @@ def allocate_mark(db: Database, owner_id: int, job_key: str | None = None) -> in
             return int(row[0])
     with db.conn:
         cursor = db.conn.execute(
-            "INSERT INTO mark (owner_id, job_key, created_at) VALUES (?, ?, ?)", (owner_id, job_key, _now())
+            "INSERT INTO mark (owner_id, job_key, created_at) VALUES (?, ?, ?)",
+            (owner_id, job_key, _now()),
         )
         mark_id = int(cursor.lastrowid or 0)
         if mark_id > limit:

@@ -163,4 +163,23 @@ MIGRATIONS: tuple[str, ...] = (
         value TEXT NOT NULL
     ) WITHOUT ROWID;
     """,
+    # 6: the web app's background jobs (protect, audit, policy checks), so that closing the tab
+    # or restarting the server loses nothing.
+    """
+    CREATE TABLE web_job (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        title TEXT NOT NULL,
+        status TEXT NOT NULL,
+        params TEXT NOT NULL,
+        progress TEXT NOT NULL DEFAULT '{}',
+        result TEXT,
+        error TEXT NOT NULL DEFAULT '',
+        hint TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL,
+        started_at TEXT,
+        finished_at TEXT
+    );
+    CREATE INDEX web_job_created ON web_job (created_at);
+    """,
 )

@@ -1,20 +1,23 @@
 """The changes notrain has reported, kept so the feed, the e-mail and the web app can show
 them again without walking every document's history.
 
-A change is recorded when ``notrain watch check`` reports it; the record is the change as
-JSON (:func:`change_to_dict`, also what ``notrain watch changes --json`` prints).
+A change is recorded when ``notrain watch check`` reports it, and when the web app imports a
+history (:func:`record_history`: shown, never e-mailed); the record is the change as JSON
+(:func:`change_to_dict`, also what ``notrain watch changes --json`` prints).
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
+from notrain.watch.detect import changes_in
 from notrain.watch.feed import entry_id
 from notrain.watch.model import Change
+from notrain.watch.versions import documents, versions
 
 if TYPE_CHECKING:
     from notrain.store.database import Database
@@ -22,9 +25,11 @@ if TYPE_CHECKING:
 __all__ = [
     "change_from_dict",
     "change_to_dict",
+    "history_changes",
     "insert_changes",
     "mark_emailed",
     "record_changes",
+    "record_history",
     "reported_changes",
     "unemailed_changes",
 ]
@@ -72,13 +77,18 @@ def record_changes(
 
 
 def insert_changes(
-    conn: sqlite3.Connection, changes: Iterable[Change], *, reported_at: datetime | None = None
+    conn: sqlite3.Connection,
+    changes: Iterable[Change],
+    *,
+    reported_at: datetime | None = None,
+    emailed: bool = False,
 ) -> None:
-    """:func:`record_changes` inside the caller's transaction."""
+    """:func:`record_changes` inside the caller's transaction (``emailed``: never to be sent)."""
     moment = (reported_at or datetime.now(UTC)).astimezone(UTC).isoformat()
     conn.executemany(
         "INSERT OR IGNORE INTO watch_change "
-        "(entry, document, captured, reported_at, ai_related, change) VALUES (?, ?, ?, ?, ?, ?)",
+        "(entry, document, captured, reported_at, ai_related, emailed, change) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 entry_id(change),
@@ -86,11 +96,49 @@ def insert_changes(
                 change.captured.astimezone(UTC).isoformat(),
                 moment,
                 int(change.ai_related),
+                int(emailed),
                 json.dumps(change_to_dict(change), ensure_ascii=False),
             )
             for change in changes
         ],
     )
+
+
+def history_changes(
+    db: Database,
+    keys: Sequence[str] = (),
+    *,
+    ai_only: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Change]:
+    """Every change in the whole stored history of the watched documents (only ``keys`` when
+    given), document after document, each one's oldest first; only AI-related ones if asked.
+    ``progress(done, total)`` is called after each document (a long history takes seconds)."""
+    chosen = [d.key for d in documents(db) if not keys or d.key in keys]
+    found: list[Change] = []
+    for done, key in enumerate(chosen, 1):
+        found.extend(c for c in changes_in(versions(db, key)) if c.ai_related or not ai_only)
+        if progress is not None:
+            progress(done, len(chosen))
+    return found
+
+
+def record_history(
+    db: Database, keys: Sequence[str], *, progress: Callable[[int, int], None] | None = None
+) -> list[Change]:
+    """Record every change in the history of documents ``keys`` (just imported from an
+    archive), so the feed and the web app show them; they count as e-mailed, since history is
+    not news. Each document's are recorded once it is compared (``progress(done, total)``
+    after each). Returns the changes found, document after document, oldest first."""
+    found: list[Change] = []
+    for done, key in enumerate(keys, 1):
+        changes = history_changes(db, [key])
+        with db.conn:
+            insert_changes(db.conn, changes, emailed=True)
+        found.extend(changes)
+        if progress is not None:
+            progress(done, len(keys))
+    return found
 
 
 def unemailed_changes(db: Database) -> list[tuple[int, Change]]:

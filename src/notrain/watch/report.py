@@ -22,10 +22,13 @@ __all__ = [
     "change_html",
     "describe",
     "document_for",
+    "explain",
     "headline",
     "highlight_html",
+    "highlight_parts",
     "long_date",
     "meta_service",
+    "sentence_labels",
     "sentence_lines",
     "service_name",
     "web_url",
@@ -88,19 +91,24 @@ def headline(change: Change, document: Document) -> str:
 
 
 def describe(change: Change, document: Document) -> str:
-    """The headline and what the change says, in plain words, and for a change about AI
-    training what the person can do: ``notrain object`` at Meta, the service's own settings
-    elsewhere. A removal is only described: there is nothing new to act on."""
-    summary = change.summary.strip() or _counted(change)
-    text = f"{headline(change, document)}. {summary}"
+    """The :func:`headline`, then :func:`explain`."""
+    return f"{headline(change, document)}. {explain(change, document)}"
+
+
+def explain(change: Change, document: Document, *, object_advice: str = OBJECT_ADVICE) -> str:
+    """What the change says, in plain words, and for a change about AI training what the
+    person can do: ``object_advice`` at Meta (by default, ``notrain object``; the web app points
+    at its own page), the service's own settings elsewhere. A removal is only described: there
+    is nothing new to act on."""
+    text = change.summary.strip() or _counted(change)
     if change.ai_related and change.kind != "removed":
-        text += f" {_advice(document)}"
+        text += f" {_advice(document, object_advice)}"
     return text
 
 
-def _advice(document: Document) -> str:
+def _advice(document: Document, object_advice: str) -> str:
     if meta_service(document):
-        return OBJECT_ADVICE
+        return object_advice
     return (
         f"Look in {service_name(document)}'s privacy settings for a way to opt out of AI training."
     )
@@ -122,8 +130,9 @@ def _sentences(count: int) -> str:
     return f"{count} sentence{'s' if count != 1 else ''}"
 
 
-def _labels(change: Change) -> tuple[str, str]:
-    """What the added and the removed sentences are called."""
+def sentence_labels(change: Change) -> tuple[str, str]:
+    """What the added and the removed sentences are called: "Added" and "Removed", or for a
+    rewording "Now reads" and "Used to read"."""
     if change.kind == "reworded":
         return "Now reads", "Used to read"
     return "Added", "Removed"
@@ -133,7 +142,7 @@ def sentence_lines(change: Change) -> list[str]:
     """The sentences as plain text lines: a label, then ``+`` for each added sentence (or new
     wording) and ``-`` for each removed one, link targets left out as a reader sees them."""
     lines: list[str] = []
-    added_label, removed_label = _labels(change)
+    added_label, removed_label = sentence_labels(change)
     for label, mark, group in (
         (removed_label, "-", change.removed),
         (added_label, "+", change.added),
@@ -144,12 +153,9 @@ def sentence_lines(change: Change) -> list[str]:
     return lines
 
 
-def highlight_html(sentence: str, terms: Iterable[str]) -> str:
-    """``sentence`` as escaped HTML, every occurrence of ``terms`` marked: ``<mark>`` for a
-    highlight, with ``<strong>`` inside for the readers whose sanitiser drops ``<mark>``.
-
-    The sentence is policy text from the web: it is escaped whole, so markup in it (a
-    ``<script>``) is shown, never run."""
+def highlight_parts(sentence: str, terms: Iterable[str]) -> list[tuple[str, bool]]:
+    """``sentence`` as a reader sees it (link targets left out), cut into pieces of plain text,
+    each with whether it is one of ``terms`` (any case, whole words): what a page marks."""
     text = sentence_display(sentence)
     spans: list[tuple[int, int]] = []
     for term in terms:
@@ -157,14 +163,28 @@ def highlight_html(sentence: str, terms: Iterable[str]) -> str:
         if words:
             pattern = re.compile(rf"(?<!\w){words}(?!\w)", re.IGNORECASE)
             spans.extend(match.span() for match in pattern.finditer(text))
-    pieces: list[str] = []
+    parts: list[tuple[str, bool]] = []
     position = 0
     for start, end in _merged(spans):
-        pieces.append(html.escape(text[position:start]))
-        pieces.append(f"<mark><strong>{html.escape(text[start:end])}</strong></mark>")
+        if start > position:
+            parts.append((text[position:start], False))
+        parts.append((text[start:end], True))
         position = end
-    pieces.append(html.escape(text[position:]))
-    return "".join(pieces)
+    if position < len(text) or not parts:
+        parts.append((text[position:], False))
+    return parts
+
+
+def highlight_html(sentence: str, terms: Iterable[str]) -> str:
+    """``sentence`` as escaped HTML, every occurrence of ``terms`` marked: ``<mark>`` for a
+    highlight, with ``<strong>`` inside for the readers whose sanitiser drops ``<mark>``.
+
+    The sentence is policy text from the web: it is escaped whole, so markup in it (a
+    ``<script>``) is shown, never run."""
+    return "".join(
+        f"<mark><strong>{html.escape(text)}</strong></mark>" if marked else html.escape(text)
+        for text, marked in highlight_parts(sentence, terms)
+    )
 
 
 def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -186,7 +206,7 @@ def change_html(change: Change, document: Document) -> str:
     """An HTML fragment for one change: the description, the removed and the added sentences
     as lists (in the document's language, AI terms marked), and a link to the document."""
     parts = [f"<p>{html.escape(describe(change, document))}</p>"]
-    added_label, removed_label = _labels(change)
+    added_label, removed_label = sentence_labels(change)
     language = html.escape(document.language or "en", quote=True)
     for label, group in ((removed_label, change.removed), (added_label, change.added)):
         if group:

@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 __all__ = ["page_document", "resolve_targets", "watch_documents"]
 
 _SLUG = re.compile(r"[^a-z0-9]+")
+_HOST = re.compile(r"(?i)[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?:[/:?#]|$)")
+"""A target that starts like a host name (``example.com/privacy``): an address without its
+``https://``, never a catalogue key (keys have no dots)."""
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 
 
@@ -118,7 +121,7 @@ def _resolve(db: Database, target: str, *, region: str | None, language: str) ->
     watched = document(db, target)
     if watched is not None:
         return [watched]
-    if "://" in target or target.startswith("www."):
+    if "://" in target or _HOST.match(target):
         raise OptionError(
             f"{target!r} is not a web address notrain can read.",
             hint="Write it in full, starting with https://.",
@@ -137,6 +140,6 @@ def _resolve(db: Database, target: str, *, region: str | None, language: str) ->
     if region is None and regional:
         raise OptionError(
             f"{target} has documents for several regions ({', '.join(regional)}).",
-            hint="Say which applies to you with --region EU, UK or US.",
+            hint="Say which region applies to you: EU, UK or US (with --region in a terminal).",
         )
     return [document(db, entry.key) or entry.document() for entry in entries]
