@@ -11,17 +11,31 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from notrain.errors import OptionError
 from notrain.imaging import get_platform, parse_anchor
 from notrain.watermark.visible import POSITIONS
+
+if TYPE_CHECKING:
+    from notrain.store import Database
 
 __all__ = ["FORMAT_CHOICES", "SUBSAMPLING_CHOICES", "TRAINING_USES", "ProtectOptions"]
 
 DEFAULTS_SETTING = "protect.defaults"
 """The setting holding the person's defaults for new batches (ProtectOptions field names ->
 values): written by the web app's Settings page, read by its Protect page."""
+
+
+def saved_defaults(db: Database) -> dict[str, Any]:
+    """The person's saved defaults (see :data:`DEFAULTS_SETTING`), only the fields this
+    ProtectOptions knows: a field saved by another notrain version is left out."""
+    from notrain.store.settings import get_setting
+
+    saved = get_setting(db, DEFAULTS_SETTING, {})
+    known = {f.name for f in fields(ProtectOptions)}
+    return {k: v for k, v in saved.items() if k in known} if isinstance(saved, dict) else {}
+
 
 FORMAT_CHOICES = ("auto", "jpeg", "png", "webp")
 SUBSAMPLING_CHOICES = ("4:2:0", "4:2:2", "4:4:4")

@@ -36,9 +36,8 @@ from notrain.imaging import load_platforms, open_image
 from notrain.output import write_atomic
 from notrain.protect import BatchResult, FileResult, ProtectOptions, protect_batch
 from notrain.protect.batch import resolve_credentials
-from notrain.protect.options import DEFAULTS_SETTING, FORMAT_CHOICES
+from notrain.protect.options import FORMAT_CHOICES, saved_defaults
 from notrain.store import Database, active_identity
-from notrain.store.settings import get_setting
 from notrain.watermark import POSITIONS
 from notrain.web.forms import form_bool, form_text, read_form, save_uploads, typed_paths, uploads
 from notrain.web.jobs import (
@@ -165,9 +164,7 @@ def _defaults(db: Database) -> dict[str, Any]:
     """What the form starts with: ProtectOptions' defaults, the saved defaults over them, and
     the identity's name and contact where no owner or contact was saved."""
     values: dict[str, Any] = {name: f.default for name, f in _OPTION_FIELDS.items()}
-    saved = get_setting(db, DEFAULTS_SETTING, {})
-    if isinstance(saved, dict):
-        values.update({k: v for k, v in saved.items() if k in _OPTION_FIELDS})
+    values.update(saved_defaults(db))
     identity = active_identity(db)
     if identity is not None:
         values["owner"] = values["owner"] or identity.name
@@ -194,10 +191,7 @@ def _form_values(form: FormData) -> dict[str, Any]:
 
 def _options(db: Database, values: dict[str, Any], *, logo_name: str | None) -> ProtectOptions:
     """The options from the form over the saved defaults; the library checks them."""
-    saved = get_setting(db, DEFAULTS_SETTING, {})
-    chosen = (
-        {k: v for k, v in saved.items() if k in _OPTION_FIELDS} if isinstance(saved, dict) else {}
-    )
+    chosen = saved_defaults(db)
     for name in (*_TEXT_FIELDS, "web_statement"):
         chosen[name] = values[name] or None
     for name in ("platform", "mark_position", "crop", "output_format"):

@@ -21,7 +21,7 @@ from notrain.credentials.setup import existing_signing_identity, set_up_identity
 from notrain.errors import NotrainError
 from notrain.imaging import load_platforms
 from notrain.protect import ProtectOptions
-from notrain.protect.options import DEFAULTS_SETTING
+from notrain.protect.options import DEFAULTS_SETTING, saved_defaults
 from notrain.store import Database, active_identity, identities
 from notrain.store.contents import home_contents
 from notrain.store.export import EXPORTED_TABLES, write_export
@@ -211,9 +211,7 @@ def _saved_defaults(db: Database) -> dict[str, Any]:
     longer known is left out)."""
     start = ProtectOptions()
     values = {name: getattr(start, name) for name in DEFAULT_FIELDS}
-    saved = get_setting(db, DEFAULTS_SETTING) or {}
-    if isinstance(saved, dict):
-        values.update({k: v for k, v in saved.items() if k in values})
+    values.update({k: v for k, v in saved_defaults(db).items() if k in values})
     return values
 
 
