@@ -57,6 +57,7 @@ from PIL import Image
 from wm_attacks import ATTACKS, attack_named, jpeg, rotate
 
 from notrain.samples import make_photo
+from notrain.watermark.invisible import LIST_SYNC_SCORE
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
@@ -505,7 +506,13 @@ def false_positive_batch(job: tuple[int, int, list[str]]) -> Record:
     """notrain's detector on unmarked images ``start`` to ``stop``."""
     start, stop, kodak_paths = job
     detect = NotrainCodec().detect
-    result: Record = {"counts": Counter(), "found": [], "errors": [], "top": (0.0, "")}
+    result: Record = {
+        "counts": Counter(),
+        "found": [],
+        "errors": [],
+        "top": (0.0, ""),
+        "sync": [],
+    }
     for index in range(start, stop):
         image, kind, recipe = unmarked(index, kodak_paths)
         result["counts"][kind] += 1
@@ -517,6 +524,7 @@ def false_positive_batch(job: tuple[int, int, list[str]]) -> Record:
         if detection.found:
             result["found"].append(f"#{index} ({recipe}), confidence {detection.confidence:.3f}")
         result["top"] = max(result["top"], (float(detection.confidence), f"#{index} ({recipe})"))
+        result["sync"].append(float(detection.sync_score))
     return result
 
 
@@ -648,7 +656,14 @@ def run_timing(
 def run_false_positives(count: int, jobs: int, kodak_paths: list[str]) -> Record:
     """notrain's detector on ``count`` unmarked images, in batches of 100 over ``jobs`` workers."""
     batches = [(start, min(start + 100, count), kodak_paths) for start in range(0, count, 100)]
-    total: Record = {"counts": Counter(), "found": [], "errors": [], "top": (0.0, ""), "jobs": jobs}
+    total: Record = {
+        "counts": Counter(),
+        "found": [],
+        "errors": [],
+        "top": (0.0, ""),
+        "sync": [],
+        "jobs": jobs,
+    }
     started = time.perf_counter()
     _say(f"false positives: {count} unmarked images")
     with multiprocessing.get_context("spawn").Pool(jobs) as pool:
@@ -657,6 +672,7 @@ def run_false_positives(count: int, jobs: int, kodak_paths: list[str]) -> Record
             total["found"] += result["found"]
             total["errors"] += result["errors"]
             total["top"] = max(total["top"], result["top"])
+            total["sync"] += result["sync"]
             if done % 10 == 0 or done == len(batches):
                 checked, seconds = sum(total["counts"].values()), time.perf_counter() - started
                 _say(f"  {checked}/{count} checked, {len(total['found'])} found, {seconds:.0f} s")
@@ -800,6 +816,15 @@ def summary(
             f"Unmarked images: {kinds}; {fp['seconds']:.0f} s on {fp['jobs']} workers. Highest"
             f" detection confidence on an unmarked image: {top}."
         )
+        sync = np.array(fp["sync"])
+        if sync.size:
+            # The detector checks a list of code paths only above LIST_SYNC_SCORE: how often do
+            # unmarked images get there?
+            lines.append(
+                f"Synchronisation peak on unmarked images: highest {sync.max():.2f}, 99.9th"
+                f" percentile {np.quantile(sync, 0.999):.2f}; at or above the list-decoding"
+                f" threshold ({LIST_SYNC_SCORE}): {int((sync >= LIST_SYNC_SCORE).sum())}."
+            )
         lines += [f"- FOUND on unmarked image {item}" for item in fp["found"][:20]]
         if fp["errors"]:
             lines.append(f"- the detector raised on {len(fp['errors'])} images: {fp['errors'][0]}")

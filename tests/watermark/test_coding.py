@@ -11,6 +11,7 @@ from notrain.watermark.coding import (
     coded_length,
     crc24,
     decode_bits,
+    decode_paths,
     encode_bits,
     hash_bits,
     hash_permutation,
@@ -62,6 +63,43 @@ def test_corrupting_the_message_breaks_the_crc():
     forged[(64 + 6) * 3 :] = soft[(64 + 6) * 3 :]
     result = decode_bits(forged)
     assert not (result.crc_ok and result.message == tampered)
+
+
+def test_the_list_decoder_starts_with_the_viterbi_path_and_ranks_its_paths():
+    rng = np.random.default_rng(5)
+    soft = encode_bits(b"notrain!") * 2.0 - 1 + rng.normal(0, 1.2, coded_length())
+    paths = decode_paths(soft, 8)
+    assert [p.rank for p in paths] == list(range(8))
+    best = decode_bits(soft)
+    assert (paths[0].message, paths[0].crc_ok, paths[0].agreement) == (
+        best.message,
+        best.crc_ok,
+        best.agreement,
+    )
+
+
+def test_the_list_decoder_finds_messages_the_best_path_misses():
+    # Near the code's limit the likeliest path often has a few wrong bits and fails its CRC, while
+    # the sent message is close behind it: checking the CRC down the list recovers it.
+    rng = np.random.default_rng(17)
+    missed = rescued = 0
+    for _ in range(60):
+        message = rng.bytes(8)
+        soft = (encode_bits(message) * 2.0 - 1) * 0.8 + rng.normal(0, 1, coded_length())
+        if decode_bits(soft).message == message:
+            continue
+        missed += 1
+        found = next((p for p in decode_paths(soft, 32) if p.crc_ok), None)
+        assert found is None or found.message == message  # never a wrong message here
+        rescued += found is not None
+    assert missed >= 10
+    assert rescued >= missed / 3
+
+
+def test_random_values_pass_no_crc_anywhere_down_the_list():
+    rng = np.random.default_rng(4)
+    for _ in range(100):
+        assert not any(p.crc_ok for p in decode_paths(rng.normal(0, 1, coded_length()), 32))
 
 
 def test_sequences_are_fixed_forever():

@@ -20,6 +20,7 @@ __all__ = [
     "coded_length",
     "crc24",
     "decode_bits",
+    "decode_paths",
     "encode_bits",
     "hash_bits",
     "hash_permutation",
@@ -93,35 +94,59 @@ class CodeResult:
     message: bytes
     crc_ok: bool
     agreement: float
-    """Normalised correlation (-1..1) of the soft values with the re-encoded best codeword."""
+    """Normalised correlation (-1..1) of the soft values with the re-encoded codeword."""
+    rank: int = 0
+    """0 for the likeliest path, 1 for the next, and so on."""
 
 
 def decode_bits(soft: np.ndarray) -> CodeResult:
     """Soft-decision Viterbi decoding of ``coded_length()`` values (positive means bit 1)."""
+    return decode_paths(soft, 1)[0]
+
+
+def decode_paths(soft: np.ndarray, count: int) -> list[CodeResult]:
+    """The ``count`` likeliest messages for ``coded_length()`` soft values, best first (list Viterbi).
+
+    When noise has turned a few bits, the best path often fails its CRC while the sent message is
+    the second or fifth likeliest: checking the CRC down a short list recovers it. Each further
+    path is one more chance for noise to pass the CRC, so the caller decides how deep to trust."""
     soft = np.asarray(soft, dtype=np.float64).reshape(-1, len(_GENERATORS))
     steps = len(soft)
-    metric = np.full(_STATES, -np.inf)
-    metric[0] = 0.0
-    choices = np.empty((steps, _STATES), dtype=np.uint8)
+    # metric[state, rank]: the count best path metrics ending in each state, best first.
+    metric = np.full((_STATES, count), -np.inf)
+    metric[0, 0] = 0.0
+    # For each step, state and rank: which (predecessor j, rank there) it came from, as j * count + rank.
+    origins = np.empty((steps, _STATES, count), dtype=np.int32)
     for t in range(steps):
         branch = _OUTPUTS @ soft[t]  # (state, j)
-        candidates = metric[_PREDECESSORS] + branch
-        choice = np.argmax(candidates, axis=1)
-        choices[t] = choice
-        metric = candidates[_NEXT, choice]
-    state = 0  # the tail returns the encoder to state 0
-    bits = np.empty(steps, dtype=np.uint8)
-    for t in range(steps - 1, -1, -1):
-        bits[t] = state & 1  # the newest input bit is the state's lowest bit
-        state = ((int(choices[t, state]) << _MEMORY) | state) >> 1
-    info = bits[: MESSAGE_BITS + CRC_BITS]
-    payload = np.packbits(info).tobytes()
-    message, crc = payload[: MESSAGE_BITS // 8], payload[MESSAGE_BITS // 8 :]
-    codeword = encode_bits(message) * 2.0 - 1.0
+        candidates = (metric[_PREDECESSORS] + branch[:, :, None]).reshape(_STATES, 2 * count)
+        best = np.argsort(-candidates, axis=1, kind="stable")[:, :count]
+        origins[t] = best
+        metric = np.take_along_axis(candidates, best, axis=1)
     flat = soft.reshape(-1)
     norm = float(np.linalg.norm(flat)) * np.sqrt(len(flat))
-    agreement = float(flat @ codeword) / norm if norm > 0 else 0.0
-    return CodeResult(message=message, crc_ok=crc24(message) == int.from_bytes(crc, "big"), agreement=agreement)
+    results = []
+    for rank in range(count):
+        if not np.isfinite(metric[0, rank]):  # fewer distinct paths than asked for
+            break
+        state, at = 0, rank  # the tail returns the encoder to state 0
+        bits = np.empty(steps, dtype=np.uint8)
+        for t in range(steps - 1, -1, -1):
+            bits[t] = state & 1  # the newest input bit is the state's lowest bit
+            j, at = divmod(int(origins[t, state, at]), count)
+            state = int(_PREDECESSORS[state, j])
+        payload = np.packbits(bits[: MESSAGE_BITS + CRC_BITS]).tobytes()
+        message, crc = payload[: MESSAGE_BITS // 8], payload[MESSAGE_BITS // 8 :]
+        codeword = encode_bits(message) * 2.0 - 1.0
+        results.append(
+            CodeResult(
+                message=message,
+                crc_ok=crc24(message) == int.from_bytes(crc, "big"),
+                agreement=float(flat @ codeword) / norm if norm > 0 else 0.0,
+                rank=rank,
+            )
+        )
+    return results
 
 
 def _stream(label: str, count_bytes: int) -> bytes:

@@ -13,8 +13,9 @@ How it works (docs/watermark.md has the long version):
   A log-polar correlation with the lattice's own shape finds the tile's size and rotation in one
   pass, and a fit over every peak adds any change of aspect. Every tile is then folded onto one, which sums the mark's energy across the image; the synchronisation pattern
   finds where the tile starts (and whether the picture was mirrored or turned by 90 degrees); the
-  cells are read and decoded. Only a message whose CRC matches and whose codeword agrees strongly with
-  what was read counts as found, so a wrong read says "no watermark" rather than naming a wrong owner.
+  cells are read and decoded (down a short list of the likeliest messages when the mark is clearly
+  there). Only a message whose CRC matches counts as found, so a wrong read says "no watermark" rather
+  than naming a wrong owner.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from notrain.errors import InputError
 from notrain.watermark.coding import (
     MESSAGE_BITS,
     coded_length,
-    decode_bits,
+    decode_paths,
     encode_bits,
     hash_bits,
     hash_permutation,
@@ -75,6 +76,15 @@ MIN_AGREEMENT = 0.55
 
 MIN_SYNC_SCORE = 4.0
 """Synchronisation peaks below this many standard deviations are not worth decoding."""
+
+LIST_PATHS = 32
+"""Paths of the convolutional code checked against the CRC, likeliest first, when the mark is clearly
+there: a few bits turned by noise often make the likeliest path fail its CRC while the sent message
+is close behind."""
+
+LIST_SYNC_SCORE = 5.5
+"""Only a synchronisation peak at least this high (rare on unmarked images) earns the list: each
+further path is one more chance for noise to pass the CRC."""
 
 OVERSAMPLE = 2
 """Fold resolution: samples per cell along each axis."""
@@ -597,8 +607,13 @@ def _folded_tile(spectrum: np.ndarray, shape: tuple[int, int], basis: np.ndarray
     columns, in working pixels)."""
     height, width = shape
     period = math.sqrt(abs(np.linalg.det(basis)))
-    # The cell band reaches CELLS / 2 cycles per tile along each of the tile's axes.
-    cropped, small = _crop_spectrum(spectrum, height, width, min(0.5, 1.5 * _HARMONIC / period))
+    # The band is kept up to the fold's own Nyquist frequency (OVERSAMPLE * CELLS / 2 cycles per
+    # tile), so the band image has as many samples per tile as the fold has bins and every bin gets
+    # about one sample from each tile. (Fewer samples than bins would leave the same bins empty in
+    # every tile whenever the tiles fit the image a whole number of times, as on an untouched photo.)
+    cropped, small = _crop_spectrum(
+        spectrum, height, width, min(0.5, OVERSAMPLE * _HARMONIC / period)
+    )
     band = fft.irfft2(cropped, s=small, workers=1).astype(np.float32)
     steps = np.array([[width / small[1]], [height / small[0]]])
     grid = basis / steps
@@ -688,8 +703,16 @@ def detect_watermark(image: Image.Image) -> Detection:
         best_score = max(best_score, sync_score)
         if sync_score < MIN_SYNC_SCORE:
             continue
-        result = decode_bits(_soft_bits(_read_cells(tile_spectrum, shift)))
-        if result.crc_ok and result.agreement >= MIN_AGREEMENT:
+        paths = LIST_PATHS if sync_score >= LIST_SYNC_SCORE else 1
+        result = next(
+            (
+                path
+                for path in decode_paths(_soft_bits(_read_cells(tile_spectrum, shift)), paths)
+                if path.crc_ok and path.agreement >= MIN_AGREEMENT
+            ),
+            None,
+        )
+        if result is not None:
             return Detection(
                 True,
                 result.message,
